@@ -1,0 +1,189 @@
+package dev.tierline.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * The body of a command, one record per command type. Each record checks its own required fields
+ * so a decoded command is always complete; {@link CommandType} names them on the wire.
+ */
+public sealed interface CommandBody {
+
+    /** First frame of every connection: a signed token, or an end user's session key. */
+    record Hello(String token, String key, String name) implements CommandBody {
+        public Hello {
+            if ((token == null || token.isBlank()) && (key == null || key.isBlank())) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "missing field body.token (or body.key)");
+            }
+        }
+    }
+
+    /** An end user asks for help; the request waits in the topic's queue. */
+    record RequestOpen(String ticket, String topic, String summary) implements CommandBody {
+        public RequestOpen {
+            ProtocolException.required(topic, "body.topic");
+            ProtocolException.required(summary, "body.summary");
+        }
+    }
+
+    record QueueList(String topic) implements CommandBody {}
+
+    /**
+     * A technician opens a session for a ticket. {@code consent} is the control consent policy:
+     * {@code each-time} (default) or {@code once-per-technician}.
+     */
+    record SessionCreate(String ticket, String title, String consent) implements CommandBody {
+        public SessionCreate {
+            ProtocolException.required(ticket, "body.ticket");
+            title = title == null ? ticket : title;
+        }
+    }
+
+    record SessionAccept() implements CommandBody {}
+
+    /** Join with an invitation token, an end user's session key, or neither when returning. */
+    record SessionJoin(String invite, String key, Long resumeFrom) implements CommandBody {
+        public SessionJoin {
+            if (resumeFrom != null && resumeFrom < 0) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.resumeFrom must be >= 0");
+            }
+        }
+    }
+
+    record SessionLeave() implements CommandBody {}
+
+    record ChatSend(String text, String audience) implements CommandBody {
+        public ChatSend {
+            ProtocolException.required(text, "body.text");
+            audience = audience == null ? "all" : audience;
+            if (!audience.equals("all") && !audience.equals("technicians")) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.audience must be all or technicians");
+            }
+        }
+    }
+
+    /**
+     * Invite a technician of a tier. {@code windowSeconds} is how long an L4 invitee may stay once
+     * joined (required for L4); {@code technicianChat} lets an L4 invitee see technician-only traffic.
+     */
+    record InviteCreate(String tier, String invitee, Long ttlSeconds, Boolean allowControl,
+                        Long windowSeconds, Boolean technicianChat) implements CommandBody {
+        public InviteCreate {
+            Tier.parse(ProtocolException.required(tier, "body.tier"));
+            ProtocolException.present(ttlSeconds, "body.ttlSeconds");
+            if (ttlSeconds <= 0) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.ttlSeconds must be positive");
+            }
+            if (windowSeconds != null && windowSeconds <= 0) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.windowSeconds must be positive");
+            }
+            allowControl = allowControl != null && allowControl;
+            technicianChat = technicianChat != null && technicianChat;
+        }
+
+        public Tier tierValue() {
+            return Tier.parse(tier);
+        }
+    }
+
+    record InviteRevoke(String invite) implements CommandBody {
+        public InviteRevoke {
+            ProtocolException.required(invite, "body.invite");
+        }
+    }
+
+    record OwnerTransfer(String to, String reason) implements CommandBody {
+        public OwnerTransfer {
+            ProtocolException.required(to, "body.to");
+            ProtocolException.required(reason, "body.reason");
+        }
+    }
+
+    record ControlRequest() implements CommandBody {}
+
+    record ControlWithdraw() implements CommandBody {}
+
+    record ControlGrant(String to) implements CommandBody {
+        public ControlGrant {
+            ProtocolException.required(to, "body.to");
+        }
+    }
+
+    record ControlDeny(String to) implements CommandBody {
+        public ControlDeny {
+            ProtocolException.required(to, "body.to");
+        }
+    }
+
+    record ControlHandoff(String to) implements CommandBody {
+        public ControlHandoff {
+            ProtocolException.required(to, "body.to");
+        }
+    }
+
+    record ControlRelease() implements CommandBody {}
+
+    record ControlRevoke() implements CommandBody {}
+
+    /** One of the end user's displays as the screen stream shows it. */
+    record Display(String id, Integer width, Integer height, Double scale, Boolean primary) {
+        public Display {
+            ProtocolException.required(id, "display.id");
+            ProtocolException.present(width, "display.width");
+            ProtocolException.present(height, "display.height");
+            if (width <= 0 || height <= 0) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "display width and height must be positive");
+            }
+            scale = scale == null ? 1.0 : scale;
+            primary = primary != null && primary;
+        }
+    }
+
+    /** Start or update the end user's screen share: metadata only, the media flows elsewhere. */
+    record ScreenShare(String stream, List<Display> displays, String codec, Integer maxFps) implements CommandBody {
+        public ScreenShare {
+            ProtocolException.required(stream, "body.stream");
+            ProtocolException.present(displays, "body.displays");
+            if (displays.isEmpty()) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.displays must not be empty");
+            }
+            displays = List.copyOf(displays);
+            if (maxFps != null && maxFps <= 0) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.maxFps must be positive");
+            }
+        }
+    }
+
+    record ScreenShareStop() implements CommandBody {}
+
+    /** SDP offer/answer or ICE candidate for exactly one participant; never recorded. */
+    record ScreenSignal(String to, String kind, JsonNode payload) implements CommandBody {
+        public ScreenSignal {
+            ProtocolException.required(to, "body.to");
+            ProtocolException.required(kind, "body.kind");
+            ProtocolException.present(payload, "body.payload");
+        }
+    }
+
+    /** A pointer position in display coordinates; ephemeral and coalesced under backpressure. */
+    record ScreenPointer(String display, Double x, Double y) implements CommandBody {
+        public ScreenPointer {
+            ProtocolException.required(display, "body.display");
+            ProtocolException.present(x, "body.x");
+            ProtocolException.present(y, "body.y");
+        }
+    }
+
+    record NoteAdd(String text) implements CommandBody {
+        public NoteAdd {
+            ProtocolException.required(text, "body.text");
+        }
+    }
+
+    record SessionEnd(String outcome, String resolution) implements CommandBody {
+        public SessionEnd {
+            ProtocolException.required(outcome, "body.outcome");
+            resolution = resolution == null ? "" : resolution;
+        }
+    }
+}

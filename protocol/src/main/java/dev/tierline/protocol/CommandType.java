@@ -1,0 +1,71 @@
+package dev.tierline.protocol;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** The wire name of every command and the record its body decodes to. */
+public enum CommandType {
+    HELLO("hello", CommandBody.Hello.class),
+    REQUEST_OPEN("request.open", CommandBody.RequestOpen.class),
+    QUEUE_LIST("queue.list", CommandBody.QueueList.class),
+    SESSION_CREATE("session.create", CommandBody.SessionCreate.class),
+    SESSION_ACCEPT("session.accept", CommandBody.SessionAccept.class),
+    SESSION_JOIN("session.join", CommandBody.SessionJoin.class),
+    SESSION_LEAVE("session.leave", CommandBody.SessionLeave.class),
+    CHAT_SEND("chat.send", CommandBody.ChatSend.class),
+    INVITE_CREATE("invite.create", CommandBody.InviteCreate.class),
+    INVITE_REVOKE("invite.revoke", CommandBody.InviteRevoke.class),
+    OWNER_TRANSFER("owner.transfer", CommandBody.OwnerTransfer.class),
+    CONTROL_REQUEST("control.request", CommandBody.ControlRequest.class),
+    CONTROL_WITHDRAW("control.withdraw", CommandBody.ControlWithdraw.class),
+    CONTROL_GRANT("control.grant", CommandBody.ControlGrant.class),
+    CONTROL_DENY("control.deny", CommandBody.ControlDeny.class),
+    CONTROL_HANDOFF("control.handoff", CommandBody.ControlHandoff.class),
+    CONTROL_RELEASE("control.release", CommandBody.ControlRelease.class),
+    CONTROL_REVOKE("control.revoke", CommandBody.ControlRevoke.class),
+    SCREEN_SHARE_START("screen.share.start", CommandBody.ScreenShare.class),
+    SCREEN_SHARE_UPDATE("screen.share.update", CommandBody.ScreenShare.class),
+    SCREEN_SHARE_STOP("screen.share.stop", CommandBody.ScreenShareStop.class),
+    SCREEN_SIGNAL("screen.signal", CommandBody.ScreenSignal.class),
+    SCREEN_POINTER("screen.pointer", CommandBody.ScreenPointer.class),
+    NOTE_ADD("note.add", CommandBody.NoteAdd.class),
+    SESSION_END("session.end", CommandBody.SessionEnd.class);
+
+    private static final Map<String, CommandType> BY_WIRE = new HashMap<>();
+
+    static {
+        for (CommandType type : values()) {
+            BY_WIRE.put(type.wire, type);
+        }
+    }
+
+    private final String wire;
+    private final Class<? extends CommandBody> bodyClass;
+
+    CommandType(String wire, Class<? extends CommandBody> bodyClass) {
+        this.wire = wire;
+        this.bodyClass = bodyClass;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String wire() {
+        return wire;
+    }
+
+    public Class<? extends CommandBody> bodyClass() {
+        return bodyClass;
+    }
+
+    /** Commands that work on an existing session and so need {@code session} in the envelope. */
+    public boolean needsSession() {
+        return switch (this) {
+            case HELLO, REQUEST_OPEN, QUEUE_LIST, SESSION_CREATE -> false;
+            default -> true;
+        };
+    }
+
+    /** @return the type, or {@code null} when the name is not a command */
+    public static CommandType fromWire(String wire) {
+        return BY_WIRE.get(wire);
+    }
+}
