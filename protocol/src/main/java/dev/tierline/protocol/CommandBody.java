@@ -64,7 +64,8 @@ public sealed interface CommandBody {
 
     /**
      * Invite a technician of a tier. {@code windowSeconds} is how long an L4 invitee may stay once
-     * joined (required for L4); {@code technicianChat} lets an L4 invitee see technician-only traffic.
+     * joined (required for L4); {@code technicianChat} lets an L4 invitee see technician-only traffic;
+     * {@code allowControl} defaults to true for L1-L3 and false for L4.
      */
     record InviteCreate(String tier, String invitee, Long ttlSeconds, Boolean allowControl,
                         Long windowSeconds, Boolean technicianChat) implements CommandBody {
@@ -77,7 +78,6 @@ public sealed interface CommandBody {
             if (windowSeconds != null && windowSeconds <= 0) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.windowSeconds must be positive");
             }
-            allowControl = allowControl != null && allowControl;
             technicianChat = technicianChat != null && technicianChat;
         }
 
@@ -139,18 +139,42 @@ public sealed interface CommandBody {
         }
     }
 
-    /** Start or update the end user's screen share: metadata only, the media flows elsewhere. */
-    record ScreenShare(String stream, List<Display> displays, String codec, Integer maxFps) implements CommandBody {
-        public ScreenShare {
+    /** Screen-share metadata: the media itself flows peer-to-peer or through a media server. */
+    interface ScreenShareSpec {
+        String stream();
+
+        List<Display> displays();
+
+        String codec();
+
+        Integer maxFps();
+
+        static List<Display> check(String stream, List<Display> displays, Integer maxFps) {
             ProtocolException.required(stream, "body.stream");
             ProtocolException.present(displays, "body.displays");
             if (displays.isEmpty()) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.displays must not be empty");
             }
-            displays = List.copyOf(displays);
             if (maxFps != null && maxFps <= 0) {
                 throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.maxFps must be positive");
             }
+            return List.copyOf(displays);
+        }
+    }
+
+    /** The end user starts sharing a screen. */
+    record ScreenShareStart(String stream, List<Display> displays, String codec, Integer maxFps)
+            implements CommandBody, ScreenShareSpec {
+        public ScreenShareStart {
+            displays = ScreenShareSpec.check(stream, displays, maxFps);
+        }
+    }
+
+    /** The end user changes what is shared (a display added, a resolution changed). */
+    record ScreenShareUpdate(String stream, List<Display> displays, String codec, Integer maxFps)
+            implements CommandBody, ScreenShareSpec {
+        public ScreenShareUpdate {
+            displays = ScreenShareSpec.check(stream, displays, maxFps);
         }
     }
 

@@ -23,8 +23,8 @@ public enum CommandType {
     CONTROL_HANDOFF("control.handoff", CommandBody.ControlHandoff.class),
     CONTROL_RELEASE("control.release", CommandBody.ControlRelease.class),
     CONTROL_REVOKE("control.revoke", CommandBody.ControlRevoke.class),
-    SCREEN_SHARE_START("screen.share.start", CommandBody.ScreenShare.class),
-    SCREEN_SHARE_UPDATE("screen.share.update", CommandBody.ScreenShare.class),
+    SCREEN_SHARE_START("screen.share.start", CommandBody.ScreenShareStart.class),
+    SCREEN_SHARE_UPDATE("screen.share.update", CommandBody.ScreenShareUpdate.class),
     SCREEN_SHARE_STOP("screen.share.stop", CommandBody.ScreenShareStop.class),
     SCREEN_SIGNAL("screen.signal", CommandBody.ScreenSignal.class),
     SCREEN_POINTER("screen.pointer", CommandBody.ScreenPointer.class),
@@ -32,10 +32,12 @@ public enum CommandType {
     SESSION_END("session.end", CommandBody.SessionEnd.class);
 
     private static final Map<String, CommandType> BY_WIRE = new HashMap<>();
+    private static final Map<Class<?>, CommandType> BY_BODY = new HashMap<>();
 
     static {
         for (CommandType type : values()) {
             BY_WIRE.put(type.wire, type);
+            BY_BODY.put(type.bodyClass, type);
         }
     }
 
@@ -62,6 +64,11 @@ public enum CommandType {
             case HELLO, REQUEST_OPEN, QUEUE_LIST, SESSION_CREATE -> false;
             default -> true;
         };
+    }
+
+    /** The type whose body is {@code body}'s record (each command has a record of its own). */
+    public static CommandType of(CommandBody body) {
+        return BY_BODY.get(body.getClass());
     }
 
     /** @return the type, or {@code null} when the name is not a command */

@@ -16,8 +16,12 @@ public sealed interface EventBody {
     /** The owner left and no technician could take over: the session waits in its queue again. */
     record SessionRequeued(String topic, String reason) implements EventBody {}
 
-    /** @param via how the participant came in: {@code create}, {@code request}, {@code accept}, {@code invite}, {@code key} */
-    record ParticipantJoined(Participant participant, String via) implements EventBody {}
+    /**
+     * @param via    how the participant came in: {@code create}, {@code request}, {@code accept},
+     *               {@code invite}, {@code key}
+     * @param invite the invitation used (its id, never its secret), when {@code via} is {@code invite}
+     */
+    record ParticipantJoined(Participant participant, String via, String invite) implements EventBody {}
 
     record ParticipantLeft(String participant, String reason) implements EventBody {}
 

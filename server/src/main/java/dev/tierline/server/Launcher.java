@@ -1,0 +1,162 @@
+package dev.tierline.server;
+
+import dev.tierline.protocol.Actor;
+import dev.tierline.protocol.Role;
+import dev.tierline.protocol.Tier;
+import dev.tierline.server.config.ConfigException;
+import dev.tierline.server.config.ConfigLoader;
+import dev.tierline.server.config.ServerConfig;
+import dev.tierline.server.config.Setting;
+import dev.tierline.server.security.DevTokenIssuer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code java -jar tierline-server.jar [serve|token] …}: the one entry point of the server jar. */
+@Command(name = "tierline", mixinStandardHelpOptions = true, versionProvider = Launcher.Version.class,
+        subcommands = {Launcher.Serve.class, Launcher.Token.class},
+        description = "Tierline: live remote-assist sessions for every support tier.")
+public final class Launcher implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Launcher());
+        if (args.length == 0 || args[0].startsWith("-") && !isHelpOrVersion(args[0])) {
+            args = prepend("serve", args); // serving is what a bare start means
+        }
+        System.exit(cli.execute(args));
+    }
+
+    private static boolean isHelpOrVersion(String arg) {
+        return arg.equals("-h") || arg.equals("--help") || arg.equals("-V") || arg.equals("--version");
+    }
+
+    private static String[] prepend(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    /** Options every sub-command shares: where the configuration and the data are. */
+    static class Common {
+        @Option(names = "--config", description = "YAML configuration file (env TIERLINE_CONFIG)")
+        Path config;
+
+        @Option(names = "--data-dir", description = "data directory (env TIERLINE_DATA_DIR, default ./data)")
+        Path dataDir;
+
+        Map<Setting, String> overrides() {
+            Map<Setting, String> overrides = new EnumMap<>(Setting.class);
+            if (dataDir != null) {
+                overrides.put(Setting.DATA_DIR, dataDir.toString());
+            }
+            return overrides;
+        }
+
+        ServerConfig load(Map<Setting, String> overrides) {
+            Path file = config;
+            if (file == null && System.getenv("TIERLINE_CONFIG") != null) {
+                file = Path.of(System.getenv("TIERLINE_CONFIG"));
+            }
+            return ConfigLoader.load(file, System.getenv(), overrides);
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the server (the default).")
+    static final class Serve extends Common implements Callable<Integer> {
+        @Option(names = "--port", description = "port for WebSocket and HTTP (env TIERLINE_PORT, default 8420)")
+        Integer port;
+
+        @Option(names = "--host", description = "address to listen on (env TIERLINE_HOST, default 127.0.0.1)")
+        String host;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<Setting, String> overrides = overrides();
+            if (port != null) {
+                overrides.put(Setting.PORT, port.toString());
+            }
+            if (host != null) {
+                overrides.put(Setting.HOST, host);
+            }
+            ServerConfig config;
+            try {
+                config = load(overrides);
+            } catch (ConfigException e) {
+                System.err.println("tierline: configuration error: " + e.getMessage());
+                return 2;
+            }
+            long started = System.nanoTime();
+            TierlineServer server = TierlineServer.start(config);
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stopped.countDown();
+            }, "tierline-shutdown"));
+            System.out.printf(Locale.ROOT, "Tierline %s listening on %s (HTTP %s/healthz), started in %d ms%n",
+                    TierlineServer.version(), server.webSocketUri(), server.httpUri(),
+                    Duration.ofNanos(System.nanoTime() - started).toMillis());
+            System.out.println("Data directory: " + server.dataDir());
+            System.out.flush();
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "token", mixinStandardHelpOptions = true,
+            description = "Print a development token (trusted only by a server in dev mode with the same data directory).")
+    static final class Token extends Common implements Callable<Integer> {
+        @Option(names = "--role", required = true, description = "technician, end_user or auditor")
+        String role;
+
+        @Option(names = "--tier", description = "L1, L2, L3 or L4 (technicians only)")
+        String tier;
+
+        @Option(names = "--name", required = true, description = "display name")
+        String name;
+
+        @Option(names = "--id", description = "participant id (default: derived from the name)")
+        String id;
+
+        @Option(names = "--ttl", defaultValue = "PT8H", description = "how long the token is valid (default PT8H)")
+        Duration ttl;
+
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig config;
+            Actor actor;
+            try {
+                config = load(overrides());
+                Role parsedRole = Role.fromWire(role);
+                String participant = id != null ? id
+                        : parsedRole.wire().charAt(0) + "-" + name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+                actor = new Actor(participant, name, parsedRole, tier == null ? null : Tier.parse(tier));
+            } catch (RuntimeException e) { // ConfigException, or a bad role or tier
+                System.err.println("tierline token: " + e.getMessage());
+                return 2;
+            }
+            System.out.println(DevTokenIssuer.open(config.dataDir()).mint(actor, ttl));
+            return 0;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"Tierline " + TierlineServer.version()};
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.tierline.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Reads the configuration in layers, later ones winning: defaults, the YAML file, environment
+ * variables, command-line options. An unknown key in the file or a value that does not parse fails
+ * loading with the key named: a typo must not silently fall back to a default.
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file      YAML file, or {@code null}
+     * @param env       environment variables (pass {@code System.getenv()})
+     * @param overrides values from the command line
+     */
+    public static ServerConfig load(Path file, Map<String, String> env, Map<Setting, String> overrides) {
+        Map<Setting, String> values = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            values.put(s, s.defaultValue());
+        }
+        if (file != null) {
+            readYaml(file, values);
+        }
+        for (Setting s : Setting.values()) {
+            String fromEnv = env.get(s.envVar());
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                values.put(s, fromEnv.trim());
+            }
+        }
+        values.putAll(overrides);
+        return build(values);
+    }
+
+    private static void readYaml(Path file, Map<Setting, String> values) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return;
+        }
+        flatten("", root, values, file);
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<Setting, String> values, Path file) {
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String key = prefix + field.getKey();
+            if (field.getValue().isObject()) {
+                flatten(key + ".", field.getValue(), values, file);
+                continue;
+            }
+            Setting setting = byKey(key);
+            if (setting == null) {
+                throw new ConfigException("unknown setting " + key + " in " + file);
+            }
+            values.put(setting, field.getValue().asText());
+        }
+    }
+
+    private static Setting byKey(String key) {
+        for (Setting s : Setting.values()) {
+            if (s.key().equals(key)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private static ServerConfig build(Map<Setting, String> v) {
+        return new ServerConfig(
+                v.get(Setting.HOST),
+                integer(v, Setting.PORT),
+                Path.of(v.get(Setting.DATA_DIR)),
+                bool(v, Setting.DEV_MODE),
+                integer(v, Setting.IO_THREADS),
+                integer(v, Setting.MAX_FRAME_BYTES),
+                integer(v, Setting.MAX_PARTICIPANTS),
+                integer(v, Setting.MAX_SESSIONS),
+                integer(v, Setting.MAX_OPEN_SESSIONS_PER_TECHNICIAN),
+                integer(v, Setting.MAX_QUEUE_LENGTH),
+                duration(v, Setting.HELLO_TIMEOUT),
+                duration(v, Setting.RECONNECT_GRACE),
+                duration(v, Setting.SESSION_KEY_TTL),
+                integer(v, Setting.OUTBOUND_HIGH_WATER_BYTES),
+                integer(v, Setting.MAX_CONSECUTIVE_ERRORS));
+    }
+
+    private static int integer(Map<Setting, String> v, Setting s) {
+        try {
+            return Integer.parseInt(v.get(s).trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(s.key() + " must be a whole number, was '" + v.get(s) + "'");
+        }
+    }
+
+    private static boolean bool(Map<Setting, String> v, Setting s) {
+        String value = v.get(s).trim();
+        if (!value.equals("true") && !value.equals("false")) {
+            throw new ConfigException(s.key() + " must be true or false, was '" + value + "'");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    /** ISO-8601 ({@code PT30S}) or a plain number of seconds. */
+    private static Duration duration(Map<Setting, String> v, Setting s) {
+        String value = v.get(s).trim();
+        try {
+            return value.matches("\\d+") ? Duration.ofSeconds(Long.parseLong(value)) : Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(s.key() + " must be a duration like PT30S or a number of seconds, was '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.tierline.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Every setting of a server, validated. Built by {@link ConfigLoader} from defaults, a YAML file,
+ * environment variables and the command line; {@link Setting} lists each key with its default.
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        Path dataDir,
+        boolean devMode,
+        int ioThreads,
+        int maxFrameBytes,
+        int maxParticipants,
+        int maxSessions,
+        int maxOpenSessionsPerTechnician,
+        int maxQueueLength,
+        Duration helloTimeout,
+        Duration reconnectGrace,
+        Duration sessionKeyTtl,
+        int outboundHighWaterBytes,
+        int maxConsecutiveErrors) {
+
+    public ServerConfig {
+        require(host != null && !host.isBlank(), Setting.HOST, "must not be empty");
+        require(port >= 0 && port <= 65535, Setting.PORT, "must be 0-65535, was " + port);
+        require(dataDir != null, Setting.DATA_DIR, "must be set");
+        require(ioThreads >= 0, Setting.IO_THREADS, "must be >= 0 (0 = twice the cores)");
+        require(maxFrameBytes >= 1024 && maxFrameBytes <= 16 * 1024 * 1024, Setting.MAX_FRAME_BYTES,
+                "must be 1 KiB-16 MiB, was " + maxFrameBytes);
+        require(maxParticipants >= 2, Setting.MAX_PARTICIPANTS, "must be at least 2");
+        require(maxSessions >= 1, Setting.MAX_SESSIONS, "must be at least 1");
+        require(maxOpenSessionsPerTechnician >= 1, Setting.MAX_OPEN_SESSIONS_PER_TECHNICIAN, "must be at least 1");
+        require(maxQueueLength >= 1, Setting.MAX_QUEUE_LENGTH, "must be at least 1");
+        require(positive(helloTimeout), Setting.HELLO_TIMEOUT, "must be positive");
+        require(positive(reconnectGrace), Setting.RECONNECT_GRACE, "must be positive");
+        require(positive(sessionKeyTtl), Setting.SESSION_KEY_TTL, "must be positive");
+        require(outboundHighWaterBytes >= 64 * 1024, Setting.OUTBOUND_HIGH_WATER_BYTES, "must be at least 64 KiB");
+        require(maxConsecutiveErrors >= 1, Setting.MAX_CONSECUTIVE_ERRORS, "must be at least 1");
+    }
+
+    /** The defaults: what a server started with no file, no environment and no options uses. */
+    public static ServerConfig defaults() {
+        return ConfigLoader.load(null, java.util.Map.of(), java.util.Map.of());
+    }
+
+    /** Frames up to this size are read and refused with {@code too_large}; larger ones close the connection. */
+    public int hardFrameLimit() {
+        return maxFrameBytes * 4;
+    }
+
+    private static boolean positive(Duration d) {
+        return d != null && !d.isNegative() && !d.isZero();
+    }
+
+    private static void require(boolean ok, Setting setting, String problem) {
+        if (!ok) {
+            throw new ConfigException(setting.key() + " " + problem);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.tierline.server.relay;
+
+import dev.tierline.server.security.Principal;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.AttributeKey;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The state of one client connection, kept as a channel attribute. Writes may come from any
+ * session's event loop; pointer coalescing state is touched only on the channel's own loop.
+ */
+final class Connection {
+    private static final AttributeKey<Connection> KEY = AttributeKey.valueOf(Connection.class, "connection");
+
+    private final Channel channel;
+    private final long slowReaderBytes;
+    private final RelayMetrics metrics;
+    private volatile Principal principal;
+    /** Sessions this connection has joined, by id. */
+    final Map<String, SessionRuntime> sessions = new ConcurrentHashMap<>();
+    /** Newest unsent pointer frame per sender while the channel is not writable (channel loop only). */
+    private final Map<String, ByteBuf> pendingPointers = new HashMap<>();
+    int consecutiveErrors;
+    private volatile boolean closing;
+
+    private Connection(Channel channel, long slowReaderBytes, RelayMetrics metrics) {
+        this.channel = channel;
+        this.slowReaderBytes = slowReaderBytes;
+        this.metrics = metrics;
+    }
+
+    static Connection attach(Channel channel, long slowReaderBytes, RelayMetrics metrics) {
+        Connection connection = new Connection(channel, slowReaderBytes, metrics);
+        channel.attr(KEY).set(connection);
+        return connection;
+    }
+
+    static Connection of(Channel channel) {
+        return channel.attr(KEY).get();
+    }
+
+    Channel channel() {
+        return channel;
+    }
+
+    Principal principal() {
+        return principal;
+    }
+
+    void authenticated(Principal principal) {
+        this.principal = principal;
+    }
+
+    boolean isAuthenticated() {
+        return principal != null;
+    }
+
+    String participantId() {
+        return principal.actor().id();
+    }
+
+    /**
+     * Queues a frame that must not be dropped. The buffer's reference passes to this method. A
+     * reader so slow that its unsent bytes pass the high-water mark is closed, to resume later.
+     */
+    void send(ByteBuf frame) {
+        if (closing) {
+            frame.release();
+            return;
+        }
+        if (!channel.isWritable() && channel.bytesBeforeWritable() > slowReaderBytes) {
+            frame.release();
+            metrics.slowReadersClosed.increment();
+            close(WebSocketCloseStatus.TRY_AGAIN_LATER, "slow reader");
+            return;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
+    }
+
+    /**
+     * Sends a pointer move, which may be dropped: while the channel cannot take more, only the
+     * newest position per sender is kept and written when it drains.
+     */
+    void sendPointer(String from, ByteBuf frame) {
+        channel.eventLoop().execute(() -> {
+            if (closing || !channel.isActive()) {
+                frame.release();
+            } else if (channel.isWritable() && pendingPointers.isEmpty()) {
+                channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
+            } else {
+                ByteBuf older = pendingPointers.put(from, frame);
+                if (older != null) {
+                    older.release();
+                    metrics.pointersCoalesced.increment();
+                }
+            }
+        });
+    }
+
+    /** Called on the channel's loop when it becomes writable again. */
+    void drainPointers() {
+        if (!channel.isWritable() || pendingPointers.isEmpty()) {
+            return;
+        }
+        for (ByteBuf frame : pendingPointers.values()) {
+            channel.write(new TextWebSocketFrame(frame), channel.voidPromise());
+        }
+        pendingPointers.clear();
+        channel.flush();
+    }
+
+    /** Called on the channel's loop when it closes. */
+    void releasePending() {
+        pendingPointers.values().forEach(ByteBuf::release);
+        pendingPointers.clear();
+    }
+
+    void close(WebSocketCloseStatus status, String reason) {
+        close(status.code(), reason);
+    }
+
+    void close(int code, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+}

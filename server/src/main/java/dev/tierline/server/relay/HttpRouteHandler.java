@@ -1,0 +1,59 @@
+package dev.tierline.server.relay;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.function.IntSupplier;
+
+/** Plain HTTP on the WebSocket port: {@code /healthz} now, the REST API as it grows. */
+final class HttpRouteHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private final IntSupplier sessions;
+
+    HttpRouteHandler(IntSupplier sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        String path = new QueryStringDecoder(request.uri()).path();
+        FullHttpResponse response;
+        if (path.equals("/healthz") && request.method().equals(HttpMethod.GET)) {
+            response = json(HttpResponseStatus.OK, "{\"status\":\"ok\",\"sessions\":" + sessions.getAsInt() + "}");
+        } else if (path.equals("/healthz")) {
+            response = json(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    "{\"code\":\"bad_request\",\"message\":\"use GET\"}");
+        } else {
+            response = json(HttpResponseStatus.NOT_FOUND,
+                    "{\"code\":\"not_found\",\"message\":\"no route " + path.replace("\"", "") + "\"}");
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        HttpUtil.setKeepAlive(response, keepAlive);
+        var future = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static FullHttpResponse json(HttpResponseStatus status, String body) {
+        FullHttpResponse response = new DefaultFullHttpResponse(request11(), status,
+                Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        return response;
+    }
+
+    private static io.netty.handler.codec.http.HttpVersion request11() {
+        return io.netty.handler.codec.http.HttpVersion.HTTP_1_1;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tierline.server.relay;
+
+import dev.tierline.protocol.Protocol;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import java.util.function.Supplier;
+
+/** Builds every connection's pipeline, in one place, from named handlers. */
+final class RelayInitializer extends ChannelInitializer<SocketChannel> {
+    private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
+
+    private final int hardFrameLimit;
+    private final Supplier<HttpRouteHandler> routes;
+    private final Supplier<FrameHandler> frames;
+
+    RelayInitializer(int hardFrameLimit, Supplier<HttpRouteHandler> routes, Supplier<FrameHandler> frames) {
+        this.hardFrameLimit = hardFrameLimit;
+        this.routes = routes;
+        this.frames = frames;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel channel) {
+        WebSocketServerProtocolConfig websocket = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(Protocol.WEBSOCKET_PATH)
+                .checkStartsWith(true)
+                .handshakeTimeoutMillis(10_000)
+                .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                        .maxFramePayloadLength(hardFrameLimit)
+                        .allowExtensions(false)
+                        .build())
+                .build();
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
+        pipeline.addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        pipeline.addLast(HandlerNames.WEBSOCKET, new WebSocketServerProtocolHandler(websocket));
+        pipeline.addLast(HandlerNames.HTTP_ROUTES, routes.get());
+        pipeline.addLast(HandlerNames.FRAME_AGGREGATOR, new WebSocketFrameAggregator(hardFrameLimit));
+        pipeline.addLast(HandlerNames.FRAMES, frames.get());
+    }
+}

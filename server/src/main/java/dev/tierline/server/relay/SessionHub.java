@@ -1,0 +1,193 @@
+package dev.tierline.server.relay;
+
+import dev.tierline.protocol.Actor;
+import dev.tierline.protocol.Command;
+import dev.tierline.protocol.CommandBody;
+import dev.tierline.protocol.ErrorCode;
+import dev.tierline.protocol.ErrorReply;
+import dev.tierline.protocol.ProtocolCodec;
+import dev.tierline.protocol.Reply;
+import dev.tierline.protocol.ReplyBody;
+import dev.tierline.protocol.ServerMessage;
+import dev.tierline.server.config.ServerConfig;
+import dev.tierline.server.security.InvitationRegistry;
+import dev.tierline.server.security.Secrets;
+import dev.tierline.server.security.SessionKeys;
+import dev.tierline.server.session.SessionState;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sessions of this node: places each on one event loop by its id, routes commands to it, and
+ * answers the commands that span sessions (the queue, opening a session).
+ */
+final class SessionHub {
+    private final ServerConfig config;
+    private final ProtocolCodec codec;
+    private final EventLoop[] loops;
+    private final SessionKeys keys;
+    private final InvitationRegistry invitations;
+    private final RelayMetrics metrics;
+    private final Map<String, SessionRuntime> sessions = new ConcurrentHashMap<>();
+
+    SessionHub(ServerConfig config, ProtocolCodec codec, EventLoop[] loops, SessionKeys keys,
+               InvitationRegistry invitations, RelayMetrics metrics) {
+        this.config = config;
+        this.codec = codec;
+        this.loops = loops;
+        this.keys = keys;
+        this.invitations = invitations;
+        this.metrics = metrics;
+    }
+
+    void dispatch(Connection connection, Command command) {
+        switch (command.type()) {
+            case QUEUE_LIST -> connection.send(wrap(codec.encode(queue(connection, command))));
+            case SESSION_CREATE, REQUEST_OPEN -> open(connection, command);
+            case SESSION_ACCEPT -> {
+                ErrorReply refused = openSessionsLimit(connection, command);
+                if (refused != null) {
+                    connection.send(wrap(codec.encode(refused)));
+                } else {
+                    route(connection, command);
+                }
+            }
+            default -> route(connection, command);
+        }
+    }
+
+    private void route(Connection connection, Command command) {
+        SessionRuntime runtime = sessions.get(command.session());
+        if (runtime == null) {
+            connection.send(wrap(codec.encode(ErrorReply.of(command.id(), ErrorCode.NOT_FOUND,
+                    "no open session " + command.session()))));
+            return;
+        }
+        runtime.submit(connection, command);
+    }
+
+    private void open(Connection connection, Command command) {
+        ErrorReply refused = sessions.size() >= config.maxSessions()
+                ? ErrorReply.of(command.id(), ErrorCode.UNAVAILABLE, "this server holds its maximum of "
+                        + config.maxSessions() + " sessions")
+                : command.body() instanceof CommandBody.RequestOpen open ? queueLimit(command, open.topic())
+                : openSessionsLimit(connection, command);
+        if (refused != null) {
+            connection.send(wrap(codec.encode(refused)));
+            return;
+        }
+        String id = Secrets.id("s-");
+        SessionRuntime runtime = new SessionRuntime(id, loopFor(id), this);
+        sessions.put(id, runtime);
+        runtime.submit(connection, command);
+    }
+
+    private ErrorReply queueLimit(Command command, String topic) {
+        long waiting = sessions.values().stream()
+                .map(SessionRuntime::state)
+                .filter(s -> s.status() == SessionState.Status.WAITING && topic.equals(s.topic()))
+                .count();
+        return waiting < config.maxQueueLength() ? null : ErrorReply.of(command.id(), ErrorCode.UNAVAILABLE,
+                "the " + topic + " queue is full (" + config.maxQueueLength() + " waiting); try again later");
+    }
+
+    private ErrorReply openSessionsLimit(Connection connection, Command command) {
+        Actor actor = connection.principal().actor();
+        if (!actor.isTechnician()) {
+            return null;
+        }
+        long open = sessions.values().stream().filter(r -> r.state().isMember(actor.id())).count();
+        return open < config.maxOpenSessionsPerTechnician() ? null : ErrorReply.of(command.id(), ErrorCode.CONFLICT,
+                "you are in " + open + " open sessions, the most allowed; end or leave one first");
+    }
+
+    private ServerMessage queue(Connection connection, Command command) {
+        Actor actor = connection.principal().actor();
+        if (!actor.isTechnician() || !actor.tier().isInternal()) {
+            return ErrorReply.of(command.id(), ErrorCode.FORBIDDEN, "only L1-L3 technicians see the queue");
+        }
+        String topic = ((CommandBody.QueueList) command.body()).topic();
+        List<ReplyBody.QueuedRequest> waiting = sessions.values().stream()
+                .map(SessionRuntime::state)
+                .filter(s -> s.status() == SessionState.Status.WAITING && (topic == null || topic.equals(s.topic())))
+                .sorted(Comparator.comparing(SessionState::openedAt))
+                .map(s -> new ReplyBody.QueuedRequest(s.id(), s.ticket(), s.topic(), s.summary(), endUserName(s),
+                        s.openedAt()))
+                .toList();
+        return Reply.ack(command.id(), null, new ReplyBody.QueueListing(waiting));
+    }
+
+    private static String endUserName(SessionState state) {
+        return state.members().values().stream()
+                .filter(m -> m.actor().isEndUser())
+                .map(m -> m.actor().name())
+                .findFirst()
+                .orElse(null);
+    }
+
+    void connectionClosed(Connection connection) {
+        for (SessionRuntime runtime : connection.sessions.values()) {
+            runtime.connectionClosed(connection);
+        }
+    }
+
+    /** One thread owns a session: the same id always lands on the same loop. */
+    private EventLoop loopFor(String sessionId) {
+        return loops[Math.floorMod(sessionId.hashCode(), loops.length)];
+    }
+
+    void remove(SessionRuntime runtime) {
+        sessions.remove(runtime.id(), runtime);
+    }
+
+    int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Serializes a message once into a pooled buffer that recipients share by retained duplicates. */
+    ByteBuf encode(ServerMessage message) {
+        ByteBuf buffer = ByteBufAllocator.DEFAULT.buffer(256);
+        try {
+            codec.encode(message, new ByteBufOutputStream(buffer));
+            return buffer;
+        } catch (RuntimeException e) {
+            buffer.release();
+            throw e;
+        }
+    }
+
+    ByteBuf wrap(byte[] bytes) {
+        return Unpooled.wrappedBuffer(bytes);
+    }
+
+    String newId() {
+        return Secrets.id("");
+    }
+
+    ServerConfig config() {
+        return config;
+    }
+
+    ProtocolCodec codec() {
+        return codec;
+    }
+
+    SessionKeys keys() {
+        return keys;
+    }
+
+    InvitationRegistry invitations() {
+        return invitations;
+    }
+
+    RelayMetrics metrics() {
+        return metrics;
+    }
+}

@@ -1,0 +1,158 @@
+package dev.tierline.server.security;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.tierline.protocol.Actor;
+import dev.tierline.protocol.ProtocolException;
+import dev.tierline.protocol.Role;
+import dev.tierline.protocol.Tier;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+
+/**
+ * Development-mode tokens: an ES256 key generated on first use and kept (owner-only) in the data
+ * directory signs JWTs for any role and tier, and the server in dev mode trusts exactly that key.
+ * The {@code token} command and the server share the key through the data directory.
+ */
+public final class DevTokenIssuer {
+    public static final String ISSUER = "tierline-dev";
+    public static final String AUDIENCE = "tierline";
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+
+    private final ECKey key;
+    private final ECDSAVerifier verifier;
+    private final Clock clock;
+
+    private DevTokenIssuer(ECKey key, Clock clock) throws JOSEException {
+        this.key = key;
+        this.verifier = new ECDSAVerifier(key.toPublicJWK());
+        this.clock = clock;
+    }
+
+    /** Loads the development key from {@code dataDir}, creating it on first use. */
+    public static DevTokenIssuer open(Path dataDir) throws IOException {
+        return open(dataDir, Clock.systemUTC());
+    }
+
+    public static DevTokenIssuer open(Path dataDir, Clock clock) throws IOException {
+        Path file = dataDir.resolve("keys").resolve("dev-issuer.jwk");
+        try {
+            if (!Files.exists(file)) {
+                writeNewKey(file);
+            }
+            return new DevTokenIssuer(ECKey.parse(Files.readString(file, StandardCharsets.UTF_8)), clock);
+        } catch (ParseException | JOSEException e) {
+            throw new IOException("development key " + file + " is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeNewKey(Path file) throws IOException, JOSEException {
+        Files.createDirectories(file.getParent());
+        ECKey fresh = new ECKeyGenerator(Curve.P_256).keyID(Secrets.id("dev-")).generate();
+        Path tmp = Files.createTempFile(file.getParent(), "dev-issuer", ".tmp");
+        try {
+            trySetOwnerOnly(tmp);
+            Files.writeString(tmp, fresh.toJSONString(), StandardCharsets.UTF_8);
+            Files.move(tmp, file);
+        } catch (FileAlreadyExistsException raced) {
+            Files.deleteIfExists(tmp); // another process created it first: use theirs
+        }
+    }
+
+    private static void trySetOwnerOnly(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+            // Windows: the data directory's ACLs apply
+        }
+    }
+
+    /** A signed token for {@code actor}, valid for {@code ttl}. */
+    public String mint(Actor actor, Duration ttl) {
+        Instant now = clock.instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .subject(actor.id())
+                .claim("name", actor.name())
+                .claim("role", actor.role().wire())
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)));
+        if (actor.tier() != null) {
+            claims.claim("tier", actor.tier().name());
+        }
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+                    claims.build());
+            jwt.sign(new ECDSASigner(key));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a development token", e);
+        }
+    }
+
+    /** The actor a token names, if this issuer signed it and it is valid now. */
+    public Actor verify(String token) throws AuthenticationException {
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw new AuthenticationException("token is not a signed JWT");
+        }
+        try {
+            if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+                throw new AuthenticationException("token signature is not valid");
+            }
+            return actorOf(jwt.getJWTClaimsSet());
+        } catch (JOSEException | ParseException e) {
+            throw new AuthenticationException("token cannot be verified: " + e.getMessage());
+        }
+    }
+
+    private Actor actorOf(JWTClaimsSet claims) throws AuthenticationException, ParseException {
+        Instant now = clock.instant();
+        if (!ISSUER.equals(claims.getIssuer())) {
+            throw new AuthenticationException("token is from another issuer");
+        }
+        List<String> audience = claims.getAudience();
+        if (audience == null || !audience.contains(AUDIENCE)) {
+            throw new AuthenticationException("token is for another audience");
+        }
+        if (claims.getExpirationTime() == null || !now.isBefore(claims.getExpirationTime().toInstant().plus(CLOCK_SKEW))) {
+            throw new AuthenticationException("token expired");
+        }
+        if (claims.getNotBeforeTime() != null && now.isBefore(claims.getNotBeforeTime().toInstant().minus(CLOCK_SKEW))) {
+            throw new AuthenticationException("token is not valid yet");
+        }
+        try {
+            Role role = Role.fromWire(claims.getStringClaim("role"));
+            if (role == Role.SYSTEM) {
+                throw new AuthenticationException("token role is not one a participant can have");
+            }
+            String tier = claims.getStringClaim("tier");
+            return new Actor(claims.getSubject(), claims.getStringClaim("name"), role,
+                    tier == null ? null : Tier.parse(tier));
+        } catch (ProtocolException e) {
+            throw new AuthenticationException("token claims are not valid: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.tierline.server.session;
+
+import dev.tierline.protocol.CommandBody;
+import dev.tierline.protocol.CommandType;
+
+/** What {@link SessionDecider#decide} reacts to: a client's command, or something the server noticed. */
+public sealed interface Input {
+
+    /** A command from a participant (or would-be participant). */
+    record Client(CommandType type, CommandBody body) implements Input {
+        public Client(CommandBody body) {
+            this(CommandType.of(body), body);
+        }
+    }
+
+    /**
+     * A {@code session.join}, with what the relay verified about the joiner's right to come in.
+     * The relay resolves secrets (invitation tokens, session keys); the core never sees them.
+     *
+     * @param inviteId the invitation the joiner presented, or {@code null}
+     * @param keyHolder whether the joiner holds this session's end-user key
+     */
+    record Join(String inviteId, boolean keyHolder) implements Input {}
+
+    /** The participant's connection closed without a leave. */
+    record Disconnected(String participant) implements Input {}
+
+    /** The participant's reconnect grace period ran out. */
+    record GraceExpired(String participant) implements Input {}
+
+    /** An L4 participant's access window ended. */
+    record WindowEnded(String participant) implements Input {}
+
+    /** Nothing happened in the session for the configured idle time. */
+    record IdleTimeout() implements Input {}
+}
