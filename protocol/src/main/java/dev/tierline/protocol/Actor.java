@@ -1,5 +1,7 @@
 package dev.tierline.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * Who did something: the participant id, display name, role and (for technicians) tier.
  *
@@ -20,10 +22,12 @@ public record Actor(String id, String name, Role role, Tier tier) {
         name = name == null || name.isBlank() ? id : name;
     }
 
+    @JsonIgnore
     public boolean isTechnician() {
         return role == Role.TECHNICIAN;
     }
 
+    @JsonIgnore
     public boolean isEndUser() {
         return role == Role.END_USER;
     }

@@ -1,7 +1,11 @@
 package dev.tierline.protocol;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** Who receives an event: everyone, the technicians only, or one participant. */
-public record Audience(String wire) {
+public record Audience(@JsonValue String wire) {
     public static final Audience ALL = new Audience("all");
     public static final Audience TECHNICIANS = new Audience("technicians");
 
@@ -9,6 +13,7 @@ public record Audience(String wire) {
         ProtocolException.required(wire, "audience");
     }
 
+    @JsonCreator
     public static Audience of(String wire) {
         if (wire == null || wire.equals("all")) {
             return ALL;
@@ -23,15 +28,18 @@ public record Audience(String wire) {
         return new Audience(participantId);
     }
 
+    @JsonIgnore
     public boolean isAll() {
         return this.equals(ALL);
     }
 
+    @JsonIgnore
     public boolean isTechnicians() {
         return this.equals(TECHNICIANS);
     }
 
     /** The participant id, when the audience is one participant. */
+    @JsonIgnore
     public String participantId() {
         return isAll() || isTechnicians() ? null : wire;
     }
