@@ -28,13 +28,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -47,12 +46,13 @@ public final class RawClient implements AutoCloseable {
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     private final Channel channel;
-    private final List<JsonNode> received = new CopyOnWriteArrayList<>();
-    private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
+    private final List<JsonNode> received = new ArrayList<>();
+    private final Map<String, Integer> countsByType = new HashMap<>();
+    private JsonNode lastReceived;
     private final CompletableFuture<CloseWebSocketFrame> closed = new CompletableFuture<>();
     private int nextId;
 
-    public RawClient(URI uri, boolean autoRead) throws InterruptedException {
+    private RawClient(URI uri, int receiveBuffer) throws InterruptedException {
         CompletableFuture<Void> handshake = new CompletableFuture<>();
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
@@ -62,7 +62,7 @@ public final class RawClient implements AutoCloseable {
                 .handleCloseFrames(false)
                 .build();
         channel = new Bootstrap().group(group).channel(NioSocketChannel.class)
-                .option(io.netty.channel.ChannelOption.AUTO_READ, autoRead)
+                .option(io.netty.channel.ChannelOption.SO_RCVBUF, receiveBuffer)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -81,8 +81,11 @@ public final class RawClient implements AutoCloseable {
                                             throws IOException {
                                         if (frame instanceof TextWebSocketFrame text) {
                                             JsonNode node = JSON.readTree(text.text());
-                                            received.add(node);
-                                            inbox.add(node);
+                                            synchronized (received) {
+                                                received.add(node);
+                                                countsByType.merge(node.path("type").asText(), 1, Integer::sum);
+                                                lastReceived = node;
+                                            }
                                         } else if (frame instanceof CloseWebSocketFrame close) {
                                             closed.complete(close.retainedDuplicate());
                                             ctx.close();
@@ -98,20 +101,34 @@ public final class RawClient implements AutoCloseable {
                     }
                 })
                 .connect(uri.getHost(), uri.getPort()).sync().channel();
-        if (autoRead) {
-            handshake.orTimeout(10, TimeUnit.SECONDS).join();
-        } else {
-            channel.read(); // the handshake response must be read even when the test holds back reading
-            handshake.orTimeout(10, TimeUnit.SECONDS).join();
-        }
+        handshake.orTimeout(10, TimeUnit.SECONDS).join();
     }
 
     public static RawClient connect(URI uri) throws InterruptedException {
-        return new RawClient(uri, true);
+        return new RawClient(uri, 64 * 1024);
+    }
+
+    /** A client whose socket buffers little, so that when it stops reading the server sees it at once. */
+    public static RawClient connectWithSmallBuffer(URI uri) throws InterruptedException {
+        return new RawClient(uri, 4 * 1024);
     }
 
     public void sendText(String text) {
         channel.writeAndFlush(new TextWebSocketFrame(text)).syncUninterruptibly();
+    }
+
+    /** Queues a frame without waiting; call {@link #flush()} after a batch. */
+    public void write(String text) {
+        channel.write(new TextWebSocketFrame(text), channel.voidPromise());
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
+    /** Stops reading from the socket, as a frozen or overloaded client would. */
+    public void stopReading() {
+        channel.config().setAutoRead(false);
     }
 
     public void sendBinary(byte[] bytes) {
@@ -120,14 +137,25 @@ public final class RawClient implements AutoCloseable {
 
     /** Sends a command and waits for the reply to it (ack, welcome or error). */
     public JsonNode command(String type, String session, Object body) {
-        String id = "c-" + (++nextId);
-        ObjectMapper mapper = JSON;
-        var envelope = mapper.createObjectNode().put("v", 1).put("id", id).put("type", type);
+        String id = nextId();
+        sendText(envelope(id, type, session, body));
+        return awaitReply(id);
+    }
+
+    public synchronized String nextId() {
+        return "c-" + (++nextId);
+    }
+
+    public static String envelope(String id, String type, String session, Object body) {
+        var envelope = JSON.createObjectNode().put("v", 1).put("id", id).put("type", type);
         if (session != null) {
             envelope.put("session", session);
         }
-        envelope.set("body", mapper.valueToTree(body));
-        sendText(envelope.toString());
+        envelope.set("body", JSON.valueToTree(body));
+        return envelope.toString();
+    }
+
+    public JsonNode awaitReply(String id) {
         return awaitMessage(m -> id.equals(m.path("re").asText(null)));
     }
 
@@ -137,8 +165,20 @@ public final class RawClient implements AutoCloseable {
 
     /** Waits for a received message matching {@code match}, keeping earlier ones. */
     public JsonNode awaitMessage(Predicate<JsonNode> match) {
-        return await().atMost(Duration.ofSeconds(10)).until(
-                () -> received.stream().filter(match).findFirst().orElse(null), m -> m != null);
+        return await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).until(
+                () -> received().stream().filter(match).findFirst().orElse(null), m -> m != null);
+    }
+
+    public int count(String type) {
+        synchronized (received) {
+            return countsByType.getOrDefault(type, 0);
+        }
+    }
+
+    public JsonNode last() {
+        synchronized (received) {
+            return lastReceived;
+        }
     }
 
     public JsonNode awaitEvent(String type) {
@@ -146,11 +186,13 @@ public final class RawClient implements AutoCloseable {
     }
 
     public List<JsonNode> received() {
-        return received;
+        synchronized (received) {
+            return List.copyOf(received);
+        }
     }
 
     public List<JsonNode> receivedOfType(String type) {
-        return received.stream().filter(m -> type.equals(m.path("type").asText())).toList();
+        return received().stream().filter(m -> type.equals(m.path("type").asText())).toList();
     }
 
     /** The close frame the server sent, once the connection has closed ({@code null} if it just dropped). */
@@ -166,16 +208,8 @@ public final class RawClient implements AutoCloseable {
         return channel;
     }
 
-    public void read() {
+    public void resumeReading() {
         channel.config().setAutoRead(true);
-    }
-
-    public static String text(JsonNode node) {
-        return node.toString();
-    }
-
-    public static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -24,8 +24,7 @@ class BadInputIT {
     }
 
     private static JsonNode lastError(RawClient client) {
-        return client.awaitMessage(m -> m.path("type").asText().equals("error")
-                && client.received().indexOf(m) == client.received().size() - 1);
+        return client.awaitMessage(m -> m.path("type").asText().equals("error") && m == client.last());
     }
 
     @Test
