@@ -1,7 +1,13 @@
 package dev.tierline.server;
 
 import dev.tierline.protocol.Protocol;
+import dev.tierline.protocol.ProtocolCodec;
 import dev.tierline.server.config.ServerConfig;
+import dev.tierline.server.http.HttpApi;
+import dev.tierline.server.recording.Database;
+import dev.tierline.server.recording.InterruptedSessions;
+import dev.tierline.server.recording.Journal;
+import dev.tierline.server.recording.TranscriptSigner;
 import dev.tierline.server.relay.RelayMetrics;
 import dev.tierline.server.relay.RelayServer;
 import dev.tierline.server.security.Authenticator;
@@ -12,38 +18,73 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running Tierline server: its data directory, its token issuer and its relay. */
+/** A running Tierline server: its data directory, token issuer, journal, API and relay. */
 public final class TierlineServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TierlineServer.class);
 
     private final ServerConfig config;
     private final Path dataDir;
     private final DevTokenIssuer devTokens;
+    private final Database database;
+    private final Journal journal;
+    private final HttpApi api;
     private final RelayServer relay;
 
-    private TierlineServer(ServerConfig config, Path dataDir, DevTokenIssuer devTokens, RelayServer relay) {
+    private TierlineServer(ServerConfig config, Path dataDir, DevTokenIssuer devTokens, Database database,
+                           Journal journal, HttpApi api, RelayServer relay) {
         this.config = config;
         this.dataDir = dataDir;
         this.devTokens = devTokens;
+        this.database = database;
+        this.journal = journal;
+        this.api = api;
         this.relay = relay;
     }
 
-    public static TierlineServer start(ServerConfig config) throws IOException, InterruptedException {
-        Path dataDir = config.dataDir().toAbsolutePath().normalize();
-        Files.createDirectories(dataDir);
+    public static TierlineServer start(ServerConfig config) throws IOException, InterruptedException, SQLException {
+        Database database = Database.open(config.journalUrl(), config.journalUser(), config.journalPassword(),
+                config.journalPoolSize(), prepareDataDir(config));
+        return start(config, database, database.dataSource());
+    }
+
+    /**
+     * Starts on an open database, writing through {@code journalSource}; tests pass a source they
+     * can make fail, to see what the server does when the journal cannot write.
+     */
+    public static TierlineServer start(ServerConfig config, Database database, DataSource journalSource)
+            throws IOException, InterruptedException, SQLException {
+        Path dataDir = prepareDataDir(config);
         DevTokenIssuer devTokens = null;
         if (config.devMode()) {
             devTokens = DevTokenIssuer.open(dataDir);
             log.warn("DEV MODE: trusting tokens signed by the development key in {}; do not use in production",
                     dataDir.resolve("keys"));
         }
+        ProtocolCodec codec = ProtocolCodec.create();
+        Journal journal = new Journal(journalSource, TranscriptSigner.open(dataDir), codec.mapper(),
+                config.journalBatchSize(), config.journalMaxWait(), config.journalQueueCapacity());
+        int interrupted = InterruptedSessions.endAll(journal, codec);
+        if (interrupted > 0) {
+            log.warn("{} sessions were live when the server last stopped; they are ended as interrupted and sealed",
+                    interrupted);
+        }
         SessionKeys keys = new SessionKeys(config.sessionKeyTtl(), 4L * config.maxSessions());
         InvitationRegistry invitations = new InvitationRegistry(16L * config.maxSessions());
-        RelayServer relay = RelayServer.start(config, new Authenticator(devTokens, keys), keys, invitations, version());
-        return new TierlineServer(config, dataDir, devTokens, relay);
+        Authenticator authenticator = new Authenticator(devTokens, keys);
+        HttpApi api = new HttpApi(journal.store(), journal.signer(), authenticator, Math.max(1, config.journalPoolSize() - 1));
+        RelayServer relay = RelayServer.start(config, authenticator, keys, invitations, journal, api, version());
+        return new TierlineServer(config, dataDir, devTokens, database, journal, api, relay);
+    }
+
+    private static Path prepareDataDir(ServerConfig config) throws IOException {
+        Path dataDir = config.dataDir().toAbsolutePath().normalize();
+        Files.createDirectories(dataDir);
+        return dataDir;
     }
 
     public static String version() {
@@ -81,12 +122,20 @@ public final class TierlineServer implements AutoCloseable {
         return relay.metrics();
     }
 
+    public Journal journal() {
+        return journal;
+    }
+
     public ServerConfig config() {
         return config;
     }
 
+    /** Stops taking connections, tells clients, lets the journal write what is queued, then closes the database. */
     @Override
     public void close() {
         relay.close();
+        api.close();
+        journal.close();
+        database.close();
     }
 }

@@ -99,7 +99,25 @@ public final class ConfigLoader {
                 duration(v, Setting.RECONNECT_GRACE),
                 duration(v, Setting.SESSION_KEY_TTL),
                 integer(v, Setting.OUTBOUND_HIGH_WATER_BYTES),
-                integer(v, Setting.MAX_CONSECUTIVE_ERRORS));
+                integer(v, Setting.MAX_CONSECUTIVE_ERRORS),
+                duration(v, Setting.SESSION_IDLE_TIMEOUT),
+                recordingMode(v),
+                v.get(Setting.JOURNAL_URL).trim(),
+                v.get(Setting.JOURNAL_USER).trim(),
+                v.get(Setting.JOURNAL_PASSWORD),
+                integer(v, Setting.JOURNAL_POOL_SIZE),
+                integer(v, Setting.JOURNAL_BATCH_SIZE),
+                duration(v, Setting.JOURNAL_MAX_WAIT),
+                integer(v, Setting.JOURNAL_QUEUE_CAPACITY));
+    }
+
+    private static ServerConfig.RecordingMode recordingMode(Map<Setting, String> v) {
+        String value = v.get(Setting.RECORDING_MODE).trim();
+        return switch (value) {
+            case "strict" -> ServerConfig.RecordingMode.STRICT;
+            case "async" -> ServerConfig.RecordingMode.ASYNC;
+            default -> throw new ConfigException(Setting.RECORDING_MODE.key() + " must be strict or async, was '" + value + "'");
+        };
     }
 
     private static int integer(Map<Setting, String> v, Setting s) {

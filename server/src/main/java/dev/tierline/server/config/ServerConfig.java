@@ -22,7 +22,19 @@ public record ServerConfig(
         Duration reconnectGrace,
         Duration sessionKeyTtl,
         int outboundHighWaterBytes,
-        int maxConsecutiveErrors) {
+        int maxConsecutiveErrors,
+        Duration sessionIdleTimeout,
+        RecordingMode recordingMode,
+        String journalUrl,
+        String journalUser,
+        String journalPassword,
+        int journalPoolSize,
+        int journalBatchSize,
+        Duration journalMaxWait,
+        int journalQueueCapacity) {
+
+    /** When participants see an event relative to when it is durable. */
+    public enum RecordingMode { STRICT, ASYNC }
 
     public ServerConfig {
         require(host != null && !host.isBlank(), Setting.HOST, "must not be empty");
@@ -40,6 +52,12 @@ public record ServerConfig(
         require(positive(sessionKeyTtl), Setting.SESSION_KEY_TTL, "must be positive");
         require(outboundHighWaterBytes >= 64 * 1024, Setting.OUTBOUND_HIGH_WATER_BYTES, "must be at least 64 KiB");
         require(maxConsecutiveErrors >= 1, Setting.MAX_CONSECUTIVE_ERRORS, "must be at least 1");
+        require(positive(sessionIdleTimeout), Setting.SESSION_IDLE_TIMEOUT, "must be positive");
+        require(recordingMode != null, Setting.RECORDING_MODE, "must be strict or async");
+        require(journalPoolSize >= 2, Setting.JOURNAL_POOL_SIZE, "must be at least 2 (a writer and a reader)");
+        require(journalBatchSize >= 1, Setting.JOURNAL_BATCH_SIZE, "must be at least 1");
+        require(journalMaxWait != null && !journalMaxWait.isNegative(), Setting.JOURNAL_MAX_WAIT, "must not be negative");
+        require(journalQueueCapacity >= 16, Setting.JOURNAL_QUEUE_CAPACITY, "must be at least 16");
     }
 
     /** The defaults: what a server started with no file, no environment and no options uses. */

@@ -19,7 +19,16 @@ public enum Setting {
     RECONNECT_GRACE("session.reconnectGrace", "PT30S", "how long a dropped participant may come back before it has left"),
     SESSION_KEY_TTL("session.keyTtl", "PT2H", "how long an unused end-user session key stays valid"),
     OUTBOUND_HIGH_WATER_BYTES("limits.outboundHighWaterBytes", "4194304", "unsent bytes for one connection before it is closed as a slow reader"),
-    MAX_CONSECUTIVE_ERRORS("limits.maxConsecutiveErrors", "50", "error replies in a row before the connection is closed as a protocol violation");
+    MAX_CONSECUTIVE_ERRORS("limits.maxConsecutiveErrors", "50", "error replies in a row before the connection is closed as a protocol violation"),
+    SESSION_IDLE_TIMEOUT("session.idleTimeout", "PT4H", "a session with no command for this long is ended by the server (outcome abandoned)"),
+    RECORDING_MODE("recording.mode", "strict", "strict: an event reaches anyone only once it is durable; async: fan out first, record right after"),
+    JOURNAL_URL("journal.url", "", "JDBC URL of the journal; empty means the SQLite file tierline.db in the data directory"),
+    JOURNAL_USER("journal.user", "", "database user (PostgreSQL)"),
+    JOURNAL_PASSWORD("journal.password", "", "database password (PostgreSQL); prefer the environment variable"),
+    JOURNAL_POOL_SIZE("journal.poolSize", "4", "database connections: one writer, the rest for the auditor API"),
+    JOURNAL_BATCH_SIZE("journal.batchSize", "1000", "events committed in one transaction at most (group commit)"),
+    JOURNAL_MAX_WAIT("journal.maxWait", "PT0S", "how long the writer waits to fill a batch; 0 commits whatever is queued at once"),
+    JOURNAL_QUEUE_CAPACITY("journal.queueCapacity", "65536", "commands waiting for the journal at most; past it, recorded commands get unavailable");
 
     private final String key;
     private final String defaultValue;

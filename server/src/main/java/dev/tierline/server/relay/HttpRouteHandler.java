@@ -14,19 +14,26 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
+import dev.tierline.server.http.HttpApi;
 import java.util.function.IntSupplier;
 
-/** Plain HTTP on the WebSocket port: {@code /healthz} now, the REST API as it grows. */
+/** Plain HTTP on the WebSocket port: {@code /healthz}, and {@code /api/*} handed to the {@link HttpApi}. */
 final class HttpRouteHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final IntSupplier sessions;
+    private final HttpApi api;
 
-    HttpRouteHandler(IntSupplier sessions) {
+    HttpRouteHandler(IntSupplier sessions, HttpApi api) {
         this.sessions = sessions;
+        this.api = api;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         String path = new QueryStringDecoder(request.uri()).path();
+        if (api.handles(path)) {
+            api.handle(ctx, request);
+            return;
+        }
         FullHttpResponse response;
         if (path.equals("/healthz") && request.method().equals(HttpMethod.GET)) {
             response = json(HttpResponseStatus.OK, "{\"status\":\"ok\",\"sessions\":" + sessions.getAsInt() + "}");

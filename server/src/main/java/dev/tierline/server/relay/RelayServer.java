@@ -4,6 +4,8 @@ import dev.tierline.protocol.Protocol;
 import dev.tierline.protocol.ProtocolCodec;
 import dev.tierline.protocol.ReplyBody;
 import dev.tierline.server.config.ServerConfig;
+import dev.tierline.server.http.HttpApi;
+import dev.tierline.server.recording.Journal;
 import dev.tierline.server.security.Authenticator;
 import dev.tierline.server.security.InvitationRegistry;
 import dev.tierline.server.security.SessionKeys;
@@ -40,15 +42,16 @@ public final class RelayServer implements AutoCloseable {
     private final RelayMetrics metrics = new RelayMetrics();
 
     private RelayServer(ServerConfig config, Authenticator authenticator, SessionKeys keys,
-                        InvitationRegistry invitations, String version) throws InterruptedException {
+                        InvitationRegistry invitations, Journal journal, HttpApi api, String version)
+            throws InterruptedException {
         int threads = config.ioThreads() == 0 ? 2 * Runtime.getRuntime().availableProcessors() : config.ioThreads();
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         ProtocolCodec codec = ProtocolCodec.create();
-        hub = new SessionHub(config, codec, loopsOf(workers), keys, invitations, metrics);
+        hub = new SessionHub(config, codec, loopsOf(workers), keys, invitations, metrics, journal);
         ReplyBody.ServerInfo info = new ReplyBody.ServerInfo("tierline", version, Protocol.VERSION);
         RelayInitializer initializer = new RelayInitializer(config.hardFrameLimit(),
-                () -> new HttpRouteHandler(hub::sessionCount),
+                () -> new HttpRouteHandler(hub::sessionCount, api),
                 () -> new FrameHandler(config, authenticator, hub, info, metrics));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -71,8 +74,9 @@ public final class RelayServer implements AutoCloseable {
     }
 
     public static RelayServer start(ServerConfig config, Authenticator authenticator, SessionKeys keys,
-                                    InvitationRegistry invitations, String version) throws InterruptedException {
-        return new RelayServer(config, authenticator, keys, invitations, version);
+                                    InvitationRegistry invitations, Journal journal, HttpApi api, String version)
+            throws InterruptedException {
+        return new RelayServer(config, authenticator, keys, invitations, journal, api, version);
     }
 
     private static EventLoop[] loopsOf(EventLoopGroup group) {

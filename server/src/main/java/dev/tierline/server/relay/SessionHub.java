@@ -10,6 +10,7 @@ import dev.tierline.protocol.Reply;
 import dev.tierline.protocol.ReplyBody;
 import dev.tierline.protocol.ServerMessage;
 import dev.tierline.server.config.ServerConfig;
+import dev.tierline.server.recording.Journal;
 import dev.tierline.server.security.InvitationRegistry;
 import dev.tierline.server.security.Secrets;
 import dev.tierline.server.security.SessionKeys;
@@ -35,16 +36,29 @@ final class SessionHub {
     private final SessionKeys keys;
     private final InvitationRegistry invitations;
     private final RelayMetrics metrics;
+    private final Journal journal;
     private final Map<String, SessionRuntime> sessions = new ConcurrentHashMap<>();
 
     SessionHub(ServerConfig config, ProtocolCodec codec, EventLoop[] loops, SessionKeys keys,
-               InvitationRegistry invitations, RelayMetrics metrics) {
+               InvitationRegistry invitations, RelayMetrics metrics, Journal journal) {
         this.config = config;
         this.codec = codec;
         this.loops = loops;
         this.keys = keys;
         this.invitations = invitations;
         this.metrics = metrics;
+        this.journal = journal;
+        journal.addListener(new Journal.Listener() {
+            @Override
+            public void impaired(String reason) {
+                sessions.values().forEach(runtime -> runtime.recordingImpaired(reason));
+            }
+
+            @Override
+            public void recovered() {
+                sessions.values().forEach(SessionRuntime::recordingRecovered);
+            }
+        });
     }
 
     void dispatch(Connection connection, Command command) {
@@ -189,5 +203,9 @@ final class SessionHub {
 
     RelayMetrics metrics() {
         return metrics;
+    }
+
+    Journal journal() {
+        return journal;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tierline.server.relay;
 
 import dev.tierline.protocol.Actor;
+import dev.tierline.protocol.Audience;
 import dev.tierline.protocol.Command;
 import dev.tierline.protocol.CommandBody;
 import dev.tierline.protocol.ErrorCode;
@@ -11,6 +12,7 @@ import dev.tierline.protocol.EventType;
 import dev.tierline.protocol.Reply;
 import dev.tierline.protocol.ReplyBody;
 import dev.tierline.protocol.ServerMessage;
+import dev.tierline.server.config.ServerConfig.RecordingMode;
 import dev.tierline.server.security.InvitationRegistry;
 import dev.tierline.server.session.DecideContext;
 import dev.tierline.server.session.Decision;
@@ -29,41 +31,53 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Consumer;
 
 /**
  * One live session, confined to one event loop: every command for it runs there, in order, with no
- * locks. It asks {@link SessionDecider} what a command means, folds the events with
- * {@link SessionEvolver}, and sends each event, serialized once, to every participant allowed to
- * see it.
+ * locks. It asks {@link SessionDecider} what a command means, has the journal record the events,
+ * and sends each event, serialized once, to every participant allowed to see it.
+ *
+ * <p>Two states are kept. {@code state} has every event decided so far, so the next command is
+ * decided against it at once; {@code delivered} has only what participants have seen. In strict
+ * recording mode an event is delivered once durable; if the journal refuses it, {@code state}
+ * falls back to {@code delivered} and the command is answered {@code unavailable}, so nobody ever
+ * sees what the transcript lacks.
  */
 final class SessionRuntime {
-    private static final Logger log = LoggerFactory.getLogger("tierline.session");
+    private static final String IDLE_TIMER = "\u0000idle";
 
     private final String id;
     private final EventLoop loop;
     private final SessionHub hub;
     private volatile SessionState state;
+    private SessionState delivered;
     /** Participants' current connections (loop only). */
     private final Map<String, Connection> attached = new HashMap<>();
-    /** The recorded events, in seq order (loop only); the durable journal replaces this. */
+    /** The delivered events, in seq order, for resuming participants (loop only). */
     private final List<Event> events = new ArrayList<>();
+    /** Async mode: events delivered but refused by the journal, re-recorded once it recovers. */
+    private final List<Event> unrecorded = new ArrayList<>();
     private final Map<String, RecentReplies> replies = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
+    private final SessionLog log;
+    private boolean impaired;
+    private long lastActivity = System.currentTimeMillis();
 
     SessionRuntime(String id, EventLoop loop, SessionHub hub) {
         this.id = id;
         this.loop = loop;
         this.hub = hub;
         this.state = SessionState.initial(id);
+        this.delivered = state;
+        this.log = new SessionLog(id);
     }
 
     String id() {
         return id;
     }
 
-    /** The latest state; safe to read from any thread (it is immutable and published volatile). */
+    /** The latest decided state; safe to read from any thread (immutable, published volatile). */
     SessionState state() {
         return state;
     }
@@ -77,19 +91,27 @@ final class SessionRuntime {
             String participant = connection.participantId();
             if (attached.get(participant) == connection) {
                 attached.remove(participant);
-                if (apply(new Input.Disconnected(participant), Actor.SERVER, null) != null) {
-                    schedule(participant, hub.config().reconnectGrace().toMillis(), new Input.GraceExpired(participant));
-                }
+                apply(new Input.Disconnected(participant), events -> scheduleGraceExpiry(participant));
             }
         });
     }
+
+    void recordingImpaired(String reason) {
+        loop.execute(() -> markImpaired(reason));
+    }
+
+    void recordingRecovered() {
+        loop.execute(this::recovered);
+    }
+
+    // ------------------------------------------------------------------ commands
 
     private void handle(Connection connection, Command command) {
         Actor actor = connection.principal().actor();
         RecentReplies recent = replies.computeIfAbsent(actor.id(), k -> new RecentReplies());
         byte[] earlier = recent.get(command.id());
         if (earlier != null) {
-            connection.send(hub.wrap(earlier));
+            connection.send(hub.wrap(earlier)); // a retry after a reconnect: answered again, applied once
             return;
         }
         Input input;
@@ -102,21 +124,28 @@ final class SessionRuntime {
         Decision decision = SessionDecider.decide(state, input, actor, context());
         if (decision instanceof Decision.Reject reject) {
             reply(connection, recent, ErrorReply.of(command.id(), reject.code(), reject.message()));
-            if (state.status() == SessionState.Status.NEW) {
-                hub.remove(this); // a create that was refused leaves no session behind
-            }
+            dropIfNeverOpened();
         } else if (decision instanceof Decision.Relay relay) {
             relay(actor, relay);
             reply(connection, recent, Reply.ack(command.id(), null, new ReplyBody.Done()));
+        } else if (impaired) {
+            reply(connection, recent, ErrorReply.of(command.id(), ErrorCode.UNAVAILABLE,
+                    "recording is impaired; nothing was applied, try again shortly"));
+            dropIfNeverOpened();
         } else {
+            lastActivity = System.currentTimeMillis();
             Decision.Accept accept = (Decision.Accept) decision;
-            List<Event> stamped = record(accept, actor, connection);
-            ReplyBody body = completeReply(accept.reply(), command, stamped);
-            Long seq = stamped.isEmpty() ? null : stamped.get(0).seq();
-            reply(connection, recent, Reply.ack(command.id(), seq, body));
-            if (body instanceof ReplyBody.Joined || body instanceof ReplyBody.SessionOpened) {
-                welcomeJoiner(connection, command.body() instanceof CommandBody.SessionJoin j ? j.resumeFrom() : null);
-            }
+            List<Event> stamped = decideEvents(accept, actor);
+            commit(stamped, connection, () -> {
+                ReplyBody body = completeReply(accept.reply(), command);
+                reply(connection, recent, Reply.ack(command.id(), stamped.isEmpty() ? null : stamped.get(0).seq(), body));
+                if (body instanceof ReplyBody.Joined || body instanceof ReplyBody.SessionOpened) {
+                    welcomeJoiner(connection, command.body() instanceof CommandBody.SessionJoin j ? j.resumeFrom() : null);
+                }
+            }, reason -> {
+                reply(connection, recent, ErrorReply.of(command.id(), ErrorCode.UNAVAILABLE, reason));
+                dropIfNeverOpened();
+            });
         }
     }
 
@@ -139,32 +168,69 @@ final class SessionRuntime {
         return new Input.Join(inviteId, id.equals(connection.principal().boundSession()));
     }
 
-    /** Applies a server-noticed input; returns the events it caused, or {@code null} if refused. */
-    private List<Event> apply(Input input, Actor actor, Connection connection) {
-        Decision decision = SessionDecider.decide(state, input, actor, context());
-        if (!(decision instanceof Decision.Accept accept)) {
-            return null;
+    /** Server-noticed inputs (drops, timers): recorded like commands, answered to nobody. */
+    private void apply(Input input, Consumer<List<Event>> afterDelivery) {
+        Decision decision = SessionDecider.decide(state, input, Actor.SERVER, context());
+        if (decision instanceof Decision.Accept accept && !impaired) {
+            List<Event> stamped = decideEvents(accept, Actor.SERVER);
+            commit(stamped, null, () -> afterDelivery.accept(stamped), reason -> { });
         }
-        return record(accept, actor, connection);
     }
 
-    private List<Event> record(Decision.Accept accept, Actor actor, Connection connection) {
+    private List<Event> decideEvents(Decision.Accept accept, Actor actor) {
         List<Event> stamped = EventStamper.stamp(state, accept.events(), actor, Instant.now());
         for (Event event : stamped) {
             state = SessionEvolver.evolve(state, event);
+        }
+        return stamped;
+    }
+
+    // ------------------------------------------------------------------ recording and delivery
+
+    /** Records and delivers in the order the recording mode asks for. */
+    private void commit(List<Event> stamped, Connection connection, Runnable onDelivered, Consumer<String> onRefused) {
+        if (stamped.isEmpty()) {
+            onDelivered.run();
+            return;
+        }
+        if (hub.config().recordingMode() == RecordingMode.ASYNC) {
+            deliver(stamped, connection);
+            onDelivered.run();
+            hub.journal().append(stamped).whenCompleteAsync((ok, error) -> {
+                if (error != null) {
+                    unrecorded.addAll(stamped);
+                    markImpaired(error.getMessage());
+                }
+            }, loop);
+            return;
+        }
+        hub.journal().append(stamped).whenCompleteAsync((ok, error) -> {
+            if (error == null) {
+                deliver(stamped, connection);
+                onDelivered.run();
+            } else {
+                state = delivered; // what was decided but not recorded never happened
+                markImpaired(error.getMessage());
+                onRefused.accept(error.getMessage());
+            }
+        }, loop);
+    }
+
+    private void deliver(List<Event> stamped, Connection connection) {
+        for (Event event : stamped) {
+            delivered = SessionEvolver.evolve(delivered, event);
             events.add(event);
             hub.metrics().eventsRecorded.increment();
             fanOut(event);
             afterEvent(event, connection);
         }
-        return stamped;
     }
 
     private void fanOut(Event event) {
         ByteBuf frame = hub.encode(event);
         try {
             for (Map.Entry<String, Connection> member : attached.entrySet()) {
-                if (Visibility.sees(state, member.getKey(), event.audience())) {
+                if (Visibility.sees(delivered, member.getKey(), event.audience())) {
                     member.getValue().send(frame.retainedDuplicate());
                     hub.metrics().framesRelayed.increment();
                 }
@@ -181,7 +247,7 @@ final class SessionRuntime {
             for (Map.Entry<String, Connection> member : attached.entrySet()) {
                 String participant = member.getKey();
                 if ((relay.excludeActor() && participant.equals(actor.id()))
-                        || !Visibility.sees(state, participant, relay.audience())) {
+                        || !Visibility.sees(delivered, participant, relay.audience())) {
                     continue;
                 }
                 if (relay.type() == EventType.SCREEN_POINTER) {
@@ -195,56 +261,33 @@ final class SessionRuntime {
         }
     }
 
-    /** Keeps connections, timers and the hub in step with what just happened. */
+    /** Keeps connections, timers and the hub in step with what participants have just seen. */
     private void afterEvent(Event event, Connection connection) {
-        String ticket = state.ticket();
+        log.event(event, delivered);
         switch (event.type()) {
-            case SESSION_OPENED -> log.info("session opened session={} ticket={} by={} state={}", id, ticket,
-                    event.actor().id(), state.status());
-            case SESSION_ACCEPTED -> log.info("session accepted session={} ticket={} owner={}", id, ticket,
-                    event.body(EventBody.SessionAccepted.class).owner());
-            case SESSION_REQUEUED -> log.info("session requeued session={} ticket={} topic={}", id, ticket, state.topic());
+            case SESSION_OPENED -> scheduleIdleCheck();
             case PARTICIPANT_JOINED -> {
                 EventBody.ParticipantJoined joined = event.body(EventBody.ParticipantJoined.class);
-                String participant = joined.participant().id();
-                attach(participant, connection);
-                log.info("participant joined session={} ticket={} participant={} role={} tier={} via={}", id, ticket,
-                        participant, joined.participant().role().wire(), joined.participant().tier(), joined.via());
+                attach(joined.participant().id(), connection);
                 if (joined.participant().accessUntil() != null) {
-                    long delay = Math.max(0, joined.participant().accessUntil().toEpochMilli() - System.currentTimeMillis());
-                    schedule(participant, delay, new Input.WindowEnded(participant));
+                    scheduleWindowEnd(joined.participant().id(), joined.participant().accessUntil());
                 }
             }
             case PARTICIPANT_RECONNECTED -> {
                 String participant = event.body(EventBody.ParticipantReconnected.class).participant();
                 cancelTimer(participant);
                 attach(participant, connection);
-                log.info("participant reconnected session={} ticket={} participant={}", id, ticket, participant);
             }
-            case PARTICIPANT_DISCONNECTED -> log.info("participant disconnected session={} ticket={} participant={}", id,
-                    ticket, event.body(EventBody.ParticipantDisconnected.class).participant());
             case PARTICIPANT_LEFT -> {
-                EventBody.ParticipantLeft left = event.body(EventBody.ParticipantLeft.class);
-                cancelTimer(left.participant());
-                Connection gone = attached.remove(left.participant());
+                String participant = event.body(EventBody.ParticipantLeft.class).participant();
+                cancelTimer(participant);
+                Connection gone = attached.remove(participant);
                 if (gone != null) {
                     gone.sessions.remove(id);
                 }
-                log.info("participant left session={} ticket={} participant={} reason={}", id, ticket,
-                        left.participant(), left.reason());
-            }
-            case OWNER_TRANSFERRED -> {
-                EventBody.OwnerTransferred t = event.body(EventBody.OwnerTransferred.class);
-                log.info("owner transferred session={} ticket={} from={}({}) to={}({}) reason={}", id, ticket, t.from(),
-                        t.fromTier(), t.to(), t.toTier(), t.reason());
             }
             case INVITE_REVOKED -> hub.invitations().forgetInvite(id, event.body(EventBody.InviteRevoked.class).invite());
-            case SESSION_ENDED -> {
-                EventBody.SessionEnded ended = event.body(EventBody.SessionEnded.class);
-                log.info("session ended session={} ticket={} outcome={} reason={} events={}", id, ticket,
-                        ended.outcome(), ended.reason(), event.seq());
-                close();
-            }
+            case SESSION_ENDED -> close();
             default -> {
             }
         }
@@ -264,25 +307,25 @@ final class SessionRuntime {
     /** A joiner (new or returning) gets the session as it is now, then what it missed. */
     private void welcomeJoiner(Connection connection, Long resumeFrom) {
         String participant = connection.participantId();
-        if (!state.isMember(participant)) {
+        if (!delivered.isMember(participant)) {
             return;
         }
         attach(participant, connection);
-        Event snapshot = new Event(EventType.SESSION_SNAPSHOT, id, state.seq(), Instant.now(), Actor.SERVER,
-                dev.tierline.protocol.Audience.participant(participant), Visibility.snapshot(state, participant));
+        Event snapshot = new Event(EventType.SESSION_SNAPSHOT, id, delivered.seq(), Instant.now(), Actor.SERVER,
+                Audience.participant(participant), Visibility.snapshot(delivered, participant));
         connection.send(hub.encode(snapshot));
         if (resumeFrom != null) {
             for (int i = (int) Math.min(resumeFrom, events.size()); i < events.size(); i++) {
                 Event missed = events.get(i);
-                if (Visibility.sees(state, participant, missed.audience())) {
+                if (Visibility.sees(delivered, participant, missed.audience())) {
                     connection.send(hub.encode(missed));
                 }
             }
         }
     }
 
-    /** Adds the secrets that only the relay may know to a reply: the session key, an invitation token. */
-    private ReplyBody completeReply(ReplyBody reply, Command command, List<Event> stamped) {
+    /** Adds the secrets only the relay may know: the session key, an invitation token. Only once recorded. */
+    private ReplyBody completeReply(ReplyBody reply, Command command) {
         if (reply instanceof ReplyBody.SessionOpened opened && command.body() instanceof CommandBody.SessionCreate) {
             return new ReplyBody.SessionOpened(opened.session(), opened.ticket(), hub.keys().issue(id));
         }
@@ -295,23 +338,114 @@ final class SessionRuntime {
 
     private void reply(Connection connection, RecentReplies recent, ServerMessage message) {
         byte[] bytes = hub.codec().encode(message);
-        if (message instanceof ErrorReply) {
+        if (message instanceof ErrorReply error) {
             hub.metrics().errorsSent.increment();
+            if (error.code() != ErrorCode.UNAVAILABLE) {
+                recent.put(error.re(), bytes); // unavailable may be retried: it was not applied
+            }
+        } else {
+            recent.put(((Reply) message).re(), bytes);
         }
-        recent.put(message instanceof Reply r ? r.re() : ((ErrorReply) message).re(), bytes);
         connection.send(hub.wrap(bytes));
     }
 
+    private void dropIfNeverOpened() {
+        if (delivered.status() == SessionState.Status.NEW && state.status() == SessionState.Status.NEW) {
+            hub.remove(this); // a create that was refused leaves no session behind
+        }
+    }
+
+    // ------------------------------------------------------------------ recording health
+
+    private void markImpaired(String reason) {
+        if (impaired) {
+            return;
+        }
+        impaired = true;
+        broadcastRecordingStatus("impaired", reason);
+    }
+
+    private void recovered() {
+        if (!impaired) {
+            return;
+        }
+        if (!unrecorded.isEmpty()) {
+            List<Event> backlog = List.copyOf(unrecorded);
+            unrecorded.clear();
+            hub.journal().append(backlog).whenCompleteAsync((ok, error) -> {
+                if (error != null) {
+                    unrecorded.addAll(0, backlog);
+                } else {
+                    recovered();
+                }
+            }, loop);
+            return;
+        }
+        impaired = false;
+        broadcastRecordingStatus("ok", "recording works again");
+        reconcile();
+    }
+
+    /** Drops and timers noticed while recording was impaired were not recorded: notice them again. */
+    private void reconcile() {
+        for (SessionState.Member member : delivered.members().values()) {
+            String participant = member.actor().id();
+            if (member.connected() && !attached.containsKey(participant)) {
+                apply(new Input.Disconnected(participant), events -> scheduleGraceExpiry(participant));
+            } else if (!member.connected() && !timers.containsKey(participant)) {
+                scheduleGraceExpiry(participant);
+            } else if (member.accessUntil() != null && !timers.containsKey(participant)) {
+                scheduleWindowEnd(participant, member.accessUntil());
+            }
+        }
+    }
+
+    private void broadcastRecordingStatus(String status, String detail) {
+        Event event = new Event(EventType.RECORDING_STATUS, id, null, Instant.now(), Actor.SERVER, Audience.ALL,
+                new EventBody.RecordingStatus(status, detail));
+        ByteBuf frame = hub.encode(event);
+        try {
+            attached.values().forEach(c -> c.send(frame.retainedDuplicate()));
+        } finally {
+            frame.release();
+        }
+    }
+
+    // ------------------------------------------------------------------ timers
+
     private DecideContext context() {
         return new DecideContext(Instant.now(), hub::newId, hub.config().maxParticipants());
+    }
+
+    private void scheduleGraceExpiry(String participant) {
+        schedule(participant, hub.config().reconnectGrace().toMillis(), new Input.GraceExpired(participant));
+    }
+
+    private void scheduleWindowEnd(String participant, Instant accessUntil) {
+        schedule(participant, Math.max(0, accessUntil.toEpochMilli() - System.currentTimeMillis()),
+                new Input.WindowEnded(participant));
     }
 
     private void schedule(String participant, long delayMillis, Input input) {
         cancelTimer(participant);
         timers.put(participant, loop.schedule(() -> {
             timers.remove(participant);
-            apply(input, Actor.SERVER, null);
+            apply(input, events -> { });
         }, delayMillis, TimeUnit.MILLISECONDS));
+    }
+
+    /** One check per idle period rather than a timer reset per command: chat stays off the timer wheel. */
+    private void scheduleIdleCheck() {
+        long idle = hub.config().sessionIdleTimeout().toMillis();
+        long due = lastActivity + idle - System.currentTimeMillis();
+        timers.put(IDLE_TIMER, loop.schedule(() -> {
+            timers.remove(IDLE_TIMER);
+            if (System.currentTimeMillis() - lastActivity >= idle) {
+                apply(new Input.IdleTimeout(), events -> { });
+            } else {
+                scheduleIdleCheck();
+            }
+        }, Math.max(due, 1), TimeUnit.MILLISECONDS));
     }
 
     private void cancelTimer(String participant) {

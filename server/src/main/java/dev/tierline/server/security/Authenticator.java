@@ -15,6 +15,14 @@ public final class Authenticator {
         this.keys = keys;
     }
 
+    /** Who an HTTP request's bearer token names. Session keys are not accepted here. */
+    public Actor bearer(String token) throws AuthenticationException {
+        if (tokens == null) {
+            throw new AuthenticationException("no token issuer is configured on this server");
+        }
+        return tokens.verify(token);
+    }
+
     public Principal authenticate(CommandBody.Hello hello) throws AuthenticationException {
         if (hello.key() != null && !hello.key().isBlank()) {
             String session = keys.sessionOf(hello.key());

@@ -33,4 +33,7 @@ public sealed interface Input {
 
     /** Nothing happened in the session for the configured idle time. */
     record IdleTimeout() implements Input {}
+
+    /** The server stopped while the session was live; found when it starts again. */
+    record Interrupted() implements Input {}
 }

@@ -31,6 +31,7 @@ import java.util.Set;
 public final class SessionDecider {
     /** Outcomes {@code session.end} accepts. */
     public static final Set<String> OUTCOMES = Set.of("resolved", "unresolved", "escalated", "abandoned");
+    // the server also ends sessions as "interrupted" (restart) and "abandoned" (idle timeout)
 
     private SessionDecider() {
     }
@@ -51,6 +52,10 @@ public final class SessionDecider {
             return state.status() == Status.ENDED || state.status() == Status.NEW
                     ? reject(ErrorCode.CONFLICT, "session is not open")
                     : end(state, "abandoned", "idle timeout", "timeout");
+        } else if (input instanceof Input.Interrupted) {
+            return state.status() == Status.ENDED || state.status() == Status.NEW
+                    ? reject(ErrorCode.CONFLICT, "session is not open")
+                    : end(state, "interrupted", "the server stopped while the session was live", "interrupted");
         }
         throw new IllegalArgumentException("unknown input " + input);
     }

@@ -1,0 +1,324 @@
+package dev.tierline.server.recording;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tierline.protocol.Event;
+import dev.tierline.protocol.EventBody;
+import dev.tierline.protocol.EventType;
+import dev.tierline.protocol.Participant;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The durable journal. Sessions hand it events from their event loops; one writer thread takes
+ * whatever is queued (up to a batch size, waiting at most a configured time for more) and commits
+ * it in one transaction: group commit, one sync for many events. Each future completes once its
+ * events are durable.
+ *
+ * <p>Two guards keep the stored transcript whole: a session's events must arrive with the next
+ * seq (a gap would mean a lost event, so such a write is refused, never stored), and after a failed
+ * commit the journal refuses everything until a probe of the database succeeds again.
+ */
+public final class Journal implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Journal.class);
+    private static final long PROBE_INTERVAL_MILLIS = 250;
+
+    /** Told when recording stops and starts working; called on the writer thread. */
+    public interface Listener {
+        default void impaired(String reason) {
+        }
+
+        default void recovered() {
+        }
+    }
+
+    /** Why events were not recorded. */
+    public static final class UnavailableException extends RuntimeException {
+        public UnavailableException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Pending(List<Event> events, CompletableFuture<Void> done) {}
+
+    private final DataSource dataSource;
+    private final JournalStore store;
+    private final TranscriptSigner signer;
+    private final ObjectMapper mapper;
+    private final int batchSize;
+    private final long maxWaitNanos;
+    private final BlockingQueue<Pending> queue;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /** Chain head of every session with events in flight or recently written (writer thread only). */
+    private final Map<String, JournalStore.Head> heads = new HashMap<>();
+    private final Thread writer;
+    private volatile boolean running = true;
+    private volatile String failure;
+
+    public Journal(DataSource dataSource, TranscriptSigner signer, ObjectMapper protocolMapper, int batchSize,
+                   Duration maxWait, int queueCapacity) {
+        this.dataSource = dataSource;
+        this.store = new JournalStore(dataSource);
+        this.signer = signer;
+        this.mapper = protocolMapper;
+        this.batchSize = batchSize;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.writer = new Thread(this::run, "tierline-journal");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    public void addListener(Listener listener) {
+        listeners.add(listener);
+    }
+
+    public JournalStore store() {
+        return store;
+    }
+
+    public TranscriptSigner signer() {
+        return signer;
+    }
+
+    /** Whether the journal currently accepts events. */
+    public boolean isHealthy() {
+        return failure == null;
+    }
+
+    /** Queues events for the journal; never blocks, fails fast when recording is impaired or full. */
+    public CompletableFuture<Void> append(List<Event> events) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        String broken = failure;
+        if (broken != null) {
+            done.completeExceptionally(new UnavailableException("recording is impaired: " + broken));
+        } else if (!running) {
+            done.completeExceptionally(new UnavailableException("journal is closed"));
+        } else if (!queue.offer(new Pending(events, done))) {
+            done.completeExceptionally(new UnavailableException("journal queue is full"));
+        }
+        return done;
+    }
+
+    private void run() {
+        List<Pending> batch = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                if (failure != null) {
+                    probe();
+                }
+                if (first == null) {
+                    continue;
+                }
+                batch.clear();
+                batch.add(first);
+                fill(batch, first.events().size());
+                if (failure != null) {
+                    fail(batch, "recording is impaired: " + failure);
+                } else {
+                    write(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("journal writer hit an unexpected error; the batch was refused", e);
+                fail(batch, "internal journal error: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Takes what is queued, up to the batch size; waits up to maxWait for more when asked to. */
+    private void fill(List<Pending> batch, int events) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWaitNanos;
+        while (events < batchSize) {
+            Pending next = queue.poll();
+            if (next == null && maxWaitNanos > 0) {
+                long left = deadline - System.nanoTime();
+                next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            }
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            events += next.events().size();
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        Map<String, JournalStore.Head> tentative = new HashMap<>();
+        List<Pending> accepted = new ArrayList<>();
+        List<Pending> refused = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<JournalStore.Entry> entries = new ArrayList<>();
+                List<Event> sideEffects = new ArrayList<>();
+                for (Pending pending : batch) {
+                    List<JournalStore.Entry> chained = chain(c, pending.events(), tentative);
+                    if (chained == null) {
+                        refused.add(pending);
+                    } else {
+                        accepted.add(pending);
+                        entries.addAll(chained);
+                        sideEffects.addAll(pending.events());
+                    }
+                }
+                writeSessionRows(c, sideEffects, true);
+                store.insertEntries(c, entries);
+                writeSessionRows(c, sideEffects, false);
+                sealEnded(c, sideEffects, tentative);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            impaired(e);
+            fail(batch, "recording failed: " + e.getMessage());
+            return;
+        }
+        heads.putAll(tentative);
+        for (Pending pending : accepted) {
+            for (Event event : pending.events()) {
+                if (event.type() == EventType.SESSION_ENDED) {
+                    heads.remove(event.session());
+                }
+            }
+            pending.done().complete(null);
+        }
+        fail(refused, "events out of sequence: an earlier write of this session failed");
+    }
+
+    /** Chains a command's events after their session's head, or {@code null} when a seq would leave a gap. */
+    private List<JournalStore.Entry> chain(Connection c, List<Event> events, Map<String, JournalStore.Head> tentative)
+            throws SQLException {
+        Map<String, JournalStore.Head> local = new HashMap<>();
+        List<JournalStore.Entry> out = new ArrayList<>(events.size());
+        for (Event event : events) {
+            JournalStore.Head head = local.containsKey(event.session()) ? local.get(event.session())
+                    : headOf(c, event.session(), tentative);
+            long expected = head == null ? 1 : head.seq() + 1;
+            if (event.seq() != expected) {
+                return null;
+            }
+            JournalStore.Entry entry = EntryCodec.toEntry(event, head == null ? TranscriptChain.GENESIS : head.hash(),
+                    mapper);
+            local.put(event.session(), new JournalStore.Head(entry.seq(), entry.hash()));
+            out.add(entry);
+        }
+        tentative.putAll(local);
+        return out;
+    }
+
+    private JournalStore.Head headOf(Connection c, String session, Map<String, JournalStore.Head> tentative)
+            throws SQLException {
+        JournalStore.Head head = tentative.get(session);
+        if (head == null) {
+            head = heads.get(session);
+        }
+        return head != null ? head : store.head(c, session);
+    }
+
+    /** Tickets and sessions before their entries (foreign keys), participants after. */
+    private void writeSessionRows(Connection c, List<Event> events, boolean beforeEntries) throws SQLException {
+        for (Event event : events) {
+            if (beforeEntries && event.type() == EventType.SESSION_OPENED) {
+                EventBody.SessionOpened opened = event.body(EventBody.SessionOpened.class);
+                long at = event.ts().toEpochMilli();
+                store.insertTicket(c, opened.ticket(), at);
+                store.insertSession(c, event.session(), opened.ticket(), opened.title(), opened.topic(), at);
+            } else if (!beforeEntries && event.type() == EventType.PARTICIPANT_JOINED) {
+                Participant p = event.body(EventBody.ParticipantJoined.class).participant();
+                store.insertParticipant(c, event.session(), p.id(), p.name(), p.role().wire(),
+                        p.tier() == null ? null : p.tier().name());
+            }
+        }
+    }
+
+    /** A session that ended in this batch is sealed and its ticket history written, in the same transaction. */
+    private void sealEnded(Connection c, List<Event> events, Map<String, JournalStore.Head> tentative)
+            throws SQLException {
+        for (Event event : events) {
+            if (event.type() != EventType.SESSION_ENDED) {
+                continue;
+            }
+            JournalStore.Head head = tentative.get(event.session());
+            TranscriptSigner.Signature signature = signer.sign(
+                    TranscriptChain.sealMessage(event.session(), head.seq(), head.hash()));
+            EventBody.SessionEnded ended = event.body(EventBody.SessionEnded.class);
+            long at = event.ts().toEpochMilli();
+            store.sealSession(c, event.session(), at, ended.outcome(), head.seq(), head.hash(), signature.keyId(),
+                    signature.value());
+            List<JsonNode> trees = new ArrayList<>();
+            for (JournalStore.Entry entry : store.entries(c, event.session())) {
+                trees.add(EntryCodec.tree(entry));
+            }
+            var history = TicketHistory.build(trees, head.hash(), signature.keyId(), signature.value());
+            store.insertHistory(c, new JournalStore.HistoryRow(history.path("ticket").asText(), event.session(), at,
+                    history.toString()));
+        }
+    }
+
+    private void impaired(Exception cause) {
+        String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        boolean first = failure == null;
+        failure = reason;
+        if (first) {
+            log.error("recording impaired: {}; recorded commands are refused until the journal recovers", reason);
+            listeners.forEach(l -> l.impaired(reason));
+        }
+    }
+
+    private void probe() {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        } catch (SQLException | RuntimeException e) {
+            return;
+        }
+        failure = null;
+        heads.clear(); // reload chain heads from what was really committed
+        log.info("recording recovered");
+        listeners.forEach(Listener::recovered);
+    }
+
+    private static void fail(List<Pending> pendings, String reason) {
+        for (Pending pending : pendings) {
+            pending.done().completeExceptionally(new UnavailableException(reason));
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken; the transaction is gone with it
+        }
+    }
+
+    /** Writes what is queued, then stops the writer. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
