@@ -8,9 +8,13 @@ import dev.tierline.server.config.ConfigLoader;
 import dev.tierline.server.config.ServerConfig;
 import dev.tierline.server.config.Setting;
 import dev.tierline.server.security.DevTokenIssuer;
+import dev.tierline.server.recording.TranscriptSigner;
+import dev.tierline.server.recording.TranscriptVerifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -21,7 +25,7 @@ import picocli.CommandLine.Option;
 
 /** {@code java -jar tierline-server.jar [serve|token] …}: the one entry point of the server jar. */
 @Command(name = "tierline", mixinStandardHelpOptions = true, versionProvider = Launcher.Version.class,
-        subcommands = {Launcher.Serve.class, Launcher.Token.class},
+        subcommands = {Launcher.Serve.class, Launcher.Token.class, Launcher.Verify.class, Launcher.RotateKey.class},
         description = "Tierline: live remote-assist sessions for every support tier.")
 public final class Launcher implements Callable<Integer> {
 
@@ -149,6 +153,48 @@ public final class Launcher implements Callable<Integer> {
                 return 2;
             }
             System.out.println(DevTokenIssuer.open(config.dataDir()).mint(actor, ttl));
+            return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Check a transcript (JSON Lines from /api/sessions/{id}/transcript) offline: "
+                    + "exits 0 if intact and sealed, 1 if anything was altered, removed, reordered or added.")
+    static final class Verify implements Callable<Integer> {
+        @CommandLine.Parameters(index = "0", description = "the transcript file (.jsonl)")
+        Path transcript;
+
+        @Option(names = "--key", required = true,
+                description = "public key file (PEM, or base64 of the raw key); repeat for rotated keys")
+        List<Path> keys;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, byte[]> byId = new java.util.HashMap<>();
+            for (Path key : keys) {
+                byte[] raw = TranscriptSigner.parsePublicKey(Files.readString(key));
+                byId.put(TranscriptSigner.keyId(raw), raw);
+            }
+            TranscriptVerifier.Result result = TranscriptVerifier.verify(Files.readAllLines(transcript), byId);
+            if (result.valid()) {
+                System.out.printf(Locale.ROOT, "OK: %d entries, chain intact, sealed by %s (head %s)%n",
+                        result.entries(), result.keyId(), result.headHash());
+                return 0;
+            }
+            System.out.printf(Locale.ROOT, "ALTERED OR INCOMPLETE: %d problem(s)%n", result.problems().size());
+            result.problems().forEach(p -> System.out.println("  " + p));
+            return 1;
+        }
+    }
+
+    @Command(name = "rotate-key", mixinStandardHelpOptions = true,
+            description = "Make a new transcript-signing key the active one; earlier keys stay and keep verifying.")
+    static final class RotateKey extends Common implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            ServerConfig config = load(overrides());
+            String id = TranscriptSigner.open(config.dataDir()).rotate();
+            System.out.println("active transcript-signing key: " + id);
             return 0;
         }
     }

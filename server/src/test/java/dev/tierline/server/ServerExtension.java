@@ -8,6 +8,9 @@ import dev.tierline.server.config.ServerConfig;
 import dev.tierline.server.config.Setting;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +27,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * mints development tokens for it. Register with {@code @RegisterExtension static}.
  */
 public final class ServerExtension implements BeforeAllCallback, AfterAllCallback {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     private final Map<Setting, String> settings = new EnumMap<>(Setting.class);
     private TierlineServer server;
     private Path dataDir;
@@ -42,8 +47,29 @@ public final class ServerExtension implements BeforeAllCallback, AfterAllCallbac
     public void beforeAll(ExtensionContext context) throws Exception {
         dataDir = Files.createTempDirectory("tierline-test");
         settings.put(Setting.DATA_DIR, dataDir.toString());
-        ServerConfig config = ConfigLoader.load(null, Map.of(), settings);
-        server = TierlineServer.start(config);
+        server = TierlineServer.start(config());
+    }
+
+    public ServerConfig config() {
+        return ConfigLoader.load(null, Map.of(), settings);
+    }
+
+    /** Stops the server and starts it again on the same data (and a new port), as after a restart. */
+    public void restart() throws Exception {
+        server.close();
+        server = TierlineServer.start(config());
+    }
+
+    /** GET {@code path} with a bearer token ({@code null} for none). */
+    public HttpResponse<String> get(String path, String token, String accept) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.httpUri().resolve(path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Override

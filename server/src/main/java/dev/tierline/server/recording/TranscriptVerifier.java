@@ -84,7 +84,7 @@ public final class TranscriptVerifier {
                 problems.add("seal: signature does not verify");
             } else if (!seal.path("headHash").asText().equals(previous) || seal.path("lastSeq").asLong() != entries) {
                 problems.add("seal: covers seq " + seal.path("lastSeq").asLong() + " / " + seal.path("headHash").asText()
-                        + " but the transcript ends at seq " + entries + " / " + previous);
+                        + " but the transcript has " + entries + " entries ending at " + previous);
             } else {
                 sealed = true;
             }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tierline.protocol.Tier;
 import dev.tierline.server.RawClient;
 import dev.tierline.server.ServerExtension;
+import dev.tierline.server.WireSessions;
 import dev.tierline.server.config.Setting;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.time.Duration;

@@ -1,12 +1,13 @@
 package dev.tierline.server.relay;
 
-import static dev.tierline.server.relay.WireSessions.assertAck;
+import static dev.tierline.server.WireSessions.assertAck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tierline.protocol.Tier;
 import dev.tierline.server.RawClient;
 import dev.tierline.server.ServerExtension;
+import dev.tierline.server.WireSessions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.RepeatedTest;

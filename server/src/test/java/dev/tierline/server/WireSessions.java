@@ -1,35 +1,37 @@
-package dev.tierline.server.relay;
+package dev.tierline.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tierline.protocol.Tier;
-import dev.tierline.server.RawClient;
-import dev.tierline.server.ServerExtension;
 import java.util.HashMap;
 import java.util.Map;
 
 /** Sets sessions up over raw sockets, for tests that check what crosses the wire. */
-final class WireSessions {
-    record Created(String session, String key) {}
+public final class WireSessions {
+    public record Created(String session, String key) {}
 
     private WireSessions() {
     }
 
-    static Created create(ServerExtension server, RawClient owner, String ownerId) {
+    public static Created create(ServerExtension server, RawClient owner, String ownerId) {
+        return create(server, owner, ownerId, "T-" + ownerId);
+    }
+
+    public static Created create(ServerExtension server, RawClient owner, String ownerId, String ticket) {
         assertAck(owner.hello(server.technician(ownerId, Tier.L1)), "welcome");
-        JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-" + ownerId, "title", "test"));
+        JsonNode created = owner.command("session.create", null, Map.of("ticket", ticket, "title", "test"));
         assertAck(created, "ack");
         return new Created(created.path("body").path("session").asText(), created.path("body").path("key").asText());
     }
 
-    static void joinAsUser(RawClient user, Created created) {
+    public static void joinAsUser(RawClient user, Created created) {
         assertAck(user.command("hello", null, Map.of("key", created.key(), "name", "Uma")), "welcome");
         assertAck(user.command("session.join", created.session(), Map.of("key", created.key())), "ack");
     }
 
     /** {@code inviter} invites a technician of {@code tier}, who says hello as {@code id} and joins. */
-    static void inviteAndJoin(ServerExtension server, RawClient inviter, RawClient joiner, String session, String id,
+    public static void inviteAndJoin(ServerExtension server, RawClient inviter, RawClient joiner, String session, String id,
                               Tier tier, Map<String, Object> extra) {
         Map<String, Object> body = new HashMap<>(extra);
         body.put("tier", tier.name());
@@ -41,7 +43,7 @@ final class WireSessions {
                 "ack");
     }
 
-    static void assertAck(JsonNode reply, String type) {
+    public static void assertAck(JsonNode reply, String type) {
         assertThat(reply.path("type").asText()).as(reply.toString()).isEqualTo(type);
     }
 }
