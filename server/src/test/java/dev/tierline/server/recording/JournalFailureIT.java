@@ -1,0 +1,110 @@
+package dev.tierline.server.recording;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tierline.protocol.Actor;
+import dev.tierline.protocol.Role;
+import dev.tierline.protocol.Tier;
+import dev.tierline.server.RawClient;
+import dev.tierline.server.TierlineServer;
+import dev.tierline.server.WireSessions;
+import dev.tierline.server.config.ConfigLoader;
+import dev.tierline.server.config.ServerConfig;
+import dev.tierline.server.config.Setting;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Strict mode with a journal that cannot write (the database refuses every connection, as when it
+ * is down or the disk is full): nothing proceeds unrecorded, everyone is told, and the session
+ * goes on where it was once the journal recovers.
+ */
+class JournalFailureIT {
+    @TempDir
+    Path dataDir;
+    private volatile boolean broken;
+    private Database database;
+    private TierlineServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        ServerConfig config = ConfigLoader.load(null, Map.of(), Map.of(Setting.PORT, "0",
+                Setting.DATA_DIR, dataDir.toString(), Setting.IO_THREADS, "2"));
+        database = Database.open("", null, null, 4, dataDir);
+        server = TierlineServer.start(config, database, breakable(database.dataSource()));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** The real data source, except that while {@code broken} every connection attempt fails. */
+    private DataSource breakable(DataSource real) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (broken && method.getName().equals("getConnection")) {
+                        throw new SQLException("disk I/O error (injected)");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private String token(String id, Role role, Tier tier) {
+        return server.devTokens().mint(new Actor(id, id, role, tier), Duration.ofHours(1));
+    }
+
+    @Test
+    void recordedCommandsAreRefusedWhileTheJournalCannotWriteAndTheSessionGoesOnAfter() throws Exception {
+        try (RawClient owner = RawClient.connect(server.webSocketUri());
+             RawClient user = RawClient.connect(server.webSocketUri())) {
+            WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
+            JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-FAIL", "title", "disk"));
+            String session = created.path("body").path("session").asText();
+            WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+            long before = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
+
+            broken = true;
+            JsonNode refused = owner.command("chat.send", session, Map.of("text", "NEVER-RECORDED"));
+            assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("unavailable");
+            JsonNode impaired = user.awaitMessage(m -> m.path("type").asText().equals("recording.status")
+                    && m.path("body").path("status").asText().equals("impaired"));
+            assertThat(impaired.has("seq")).isFalse();
+            owner.awaitMessage(m -> m.path("body").path("status").asText().equals("impaired"));
+            JsonNode grant = user.command("chat.send", session, Map.of("text", "NEVER-RECORDED either"));
+            assertThat(grant.path("code").asText()).isEqualTo("unavailable");
+
+            broken = false;
+            user.awaitMessage(m -> m.path("type").asText().equals("recording.status")
+                    && m.path("body").path("status").asText().equals("ok"));
+            JsonNode after = owner.command("chat.send", session, Map.of("text", "recorded two"));
+            assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
+            assertThat(after.path("seq").asLong()).as("no gap where the refused commands were").isEqualTo(before + 1);
+            user.awaitMessage(m -> m.path("seq").asLong() == after.path("seq").asLong());
+            assertThat(user.received()).noneMatch(m -> m.toString().contains("NEVER-RECORDED"));
+            assertThat(owner.received()).noneMatch(m -> m.path("type").asText().equals("chat.message")
+                    && m.toString().contains("NEVER-RECORDED"));
+
+            WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
+            var store = server.journal().store();
+            var lines = TranscriptFormats.jsonLines(store.entries(session), store.session(session));
+            TranscriptVerifier.Result result = TranscriptVerifier.verify(lines, server.journal().signer().publicKeys());
+            assertThat(result.problems()).isEmpty();
+            assertThat(String.join("\n", lines)).contains("recorded one", "recorded two").doesNotContain("NEVER-RECORDED");
+        }
+    }
+}
