@@ -1,5 +1,6 @@
 package dev.tierline.server;
 
+import dev.tierline.client.TierlineClient;
 import dev.tierline.protocol.Actor;
 import dev.tierline.protocol.Role;
 import dev.tierline.protocol.Tier;
@@ -88,6 +89,16 @@ public final class ServerExtension implements BeforeAllCallback, AfterAllCallbac
 
     public URI uri() {
         return server.webSocketUri();
+    }
+
+    /** An SDK client for {@code token}, not yet connected. */
+    public TierlineClient client(String token) {
+        return TierlineClient.builder().uri(uri()).token(token).build();
+    }
+
+    /** An SDK client for an end user holding a session key. */
+    public TierlineClient endUserClient(String key, String name) {
+        return TierlineClient.builder().uri(uri()).sessionKey(key, name).build();
     }
 
     public String technician(String id, Tier tier) {

@@ -109,9 +109,12 @@ final class SessionRuntime {
     private void handle(Connection connection, Command command) {
         Actor actor = connection.principal().actor();
         RecentReplies recent = replies.computeIfAbsent(actor.id(), k -> new RecentReplies());
-        byte[] earlier = recent.get(command.id());
+        byte[] earlier = recent.begin(command.id(), connection);
         if (earlier != null) {
-            connection.send(hub.wrap(earlier)); // a retry after a reconnect: answered again, applied once
+            // a retry after a reconnect: answered again (now, or when the original completes), applied once
+            if (earlier.length > 0) {
+                connection.send(hub.wrap(earlier));
+            }
             return;
         }
         Input input;
@@ -338,15 +341,20 @@ final class SessionRuntime {
 
     private void reply(Connection connection, RecentReplies recent, ServerMessage message) {
         byte[] bytes = hub.codec().encode(message);
+        List<Connection> waiting;
         if (message instanceof ErrorReply error) {
             hub.metrics().errorsSent.increment();
-            if (error.code() != ErrorCode.UNAVAILABLE) {
-                recent.put(error.re(), bytes); // unavailable may be retried: it was not applied
-            }
+            // unavailable was not applied: a retry must be decided afresh
+            waiting = error.code() == ErrorCode.UNAVAILABLE ? recent.abandon(error.re()) : recent.complete(error.re(), bytes);
         } else {
-            recent.put(((Reply) message).re(), bytes);
+            waiting = recent.complete(((Reply) message).re(), bytes);
         }
         connection.send(hub.wrap(bytes));
+        for (Connection retry : waiting) {
+            if (retry != connection) {
+                retry.send(hub.wrap(bytes));
+            }
+        }
     }
 
     private void dropIfNeverOpened() {
