@@ -146,15 +146,27 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
 
     @Override
     public CompletableFuture<TierlineSession> accept(String session) {
-        return submit(session, new CommandBody.SessionAccept(), reply -> handleFor(session, false))
-                .thenApply(reply -> sessions.get(session));
+        return entered(session, new CommandBody.SessionAccept());
     }
 
     @Override
     public CompletableFuture<TierlineSession> join(String session, String invite) {
-        String key = options.sessionKey();
-        return submit(session, new CommandBody.SessionJoin(invite, key, null), reply -> handleFor(session, false))
-                .thenApply(reply -> sessions.get(session));
+        return entered(session, new CommandBody.SessionJoin(invite, options.sessionKey(), null));
+    }
+
+    /** Completes once the session's snapshot is in, so the handle is ready to read when the app gets it. */
+    private CompletableFuture<TierlineSession> entered(String session, CommandBody body) {
+        CompletableFuture<TierlineSession> ready = new CompletableFuture<>();
+        submit(session, body, reply -> {
+            SessionHandle handle = sessions.computeIfAbsent(session, id -> new SessionHandle(id, false));
+            handle.resuming = false;
+            handle.whenSnapshot = ready;
+        }).whenComplete((reply, error) -> {
+            if (error != null) {
+                ready.completeExceptionally(error instanceof java.util.concurrent.CompletionException ? error.getCause() : error);
+            }
+        });
+        return ready;
     }
 
     @Override
@@ -346,12 +358,15 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
         if (handle == null) {
             return;
         }
+        CompletableFuture<TierlineSession> ready = null;
         if (event.type() == EventType.SESSION_SNAPSHOT) {
             handle.snapshot = event.body(EventBody.Snapshot.class);
             if (!handle.resuming) {
                 handle.lastSeq = Math.max(handle.lastSeq, event.seq()); // a first join starts from the snapshot
             }
             handle.resuming = false;
+            ready = handle.whenSnapshot;
+            handle.whenSnapshot = null;
         } else if (event.seq() != null) {
             if (event.seq() <= handle.lastSeq) {
                 return; // seen before the drop
@@ -361,9 +376,13 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
         if (event.type() == EventType.SESSION_ENDED) {
             sessions.remove(event.session());
         }
+        CompletableFuture<TierlineSession> joined = ready;
         callbacks.execute(() -> {
             handle.listeners.forEach(l -> l.accept(event));
             listeners.forEach(l -> l.onEvent(event));
+            if (joined != null) {
+                joined.complete(handle); // the app gets the handle with its snapshot in place
+            }
         });
     }
 
@@ -444,6 +463,8 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
         volatile long lastSeq;
         volatile EventBody.Snapshot snapshot;
         volatile boolean resuming;
+        /** A join or accept waiting for the snapshot (loop only). */
+        CompletableFuture<TierlineSession> whenSnapshot;
 
         SessionHandle(String id, boolean resuming) {
             this.id = id;
