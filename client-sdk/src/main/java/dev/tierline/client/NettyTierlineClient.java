@@ -308,8 +308,10 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
                     new CommandBody.SessionJoin(null, null, handle.lastSeq));
             Pending resume = new Pending(join, new CompletableFuture<>(), r -> { });
             resume.future.whenComplete((r, error) -> {
-                if (error != null) {
-                    loop.execute(() -> sessions.remove(handle.id)); // gone while we were away
+                // refused: the session ended or we were timed out of it while away. A lost
+                // connection is no answer: the next reconnect resumes again.
+                if (error instanceof TierlineException refused && refused.code() != ErrorCode.UNAVAILABLE) {
+                    onLoop(() -> sessions.remove(handle.id), () -> { });
                 }
             });
             write(resume);
