@@ -19,17 +19,33 @@ public final class EntryCodec {
     private EntryCodec() {
     }
 
+    /** An event serialized for the journal, everything but its place in the chain. */
+    public record Prepared(Event event, String actor, String body, byte[] canonical) {}
+
+    /**
+     * The costly part of recording an event, done by whoever hands it to the journal (the session's
+     * event loop) rather than by the one writer thread: the tree is built once, already in canonical
+     * key order, and serialized once.
+     */
+    public static Prepared prepare(Event event, ObjectMapper protocolMapper) {
+        JsonNode actor = TranscriptChain.sorted(protocolMapper.valueToTree(event.actor()));
+        JsonNode body = TranscriptChain.sorted(protocolMapper.valueToTree(event.body()));
+        ObjectNode tree = build(event.session(), event.seq(), event.ts().toEpochMilli(), actor, event.audience().wire(),
+                event.type().wire(), body);
+        return new Prepared(event, TranscriptChain.compact(actor), TranscriptChain.compact(body),
+                TranscriptChain.compact(tree).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The prepared event as a stored entry chained after {@code prevHash}: one SHA-256. */
+    public static JournalStore.Entry chain(Prepared p, String prevHash) {
+        Event e = p.event();
+        return new JournalStore.Entry(e.session(), e.seq(), e.ts().toEpochMilli(), p.actor(), e.audience().wire(),
+                e.type().wire(), p.body(), prevHash, TranscriptChain.hashCanonical(prevHash, p.canonical()));
+    }
+
     /** The event as a stored, chained entry following {@code prevHash}. */
     public static JournalStore.Entry toEntry(Event event, String prevHash, ObjectMapper protocolMapper) {
-        JsonNode actor = protocolMapper.valueToTree(event.actor());
-        JsonNode body = protocolMapper.valueToTree(event.body());
-        long ts = event.ts().toEpochMilli();
-        String actorText = TranscriptChain.canonicalText(actor);
-        String bodyText = TranscriptChain.canonicalText(body);
-        JsonNode tree = tree(event.session(), event.seq(), ts, actorText, event.audience().wire(), event.type().wire(),
-                bodyText);
-        return new JournalStore.Entry(event.session(), event.seq(), ts, actorText, event.audience().wire(),
-                event.type().wire(), bodyText, prevHash, TranscriptChain.hash(prevHash, tree));
+        return chain(prepare(event, protocolMapper), prevHash);
     }
 
     /** The event an entry stands for, as the JSON tree that was hashed. */
@@ -39,15 +55,21 @@ public final class EntryCodec {
 
     private static ObjectNode tree(String session, long seq, long ts, String actor, String audience, String type,
                                    String body) {
+        return build(session, seq, ts, parse(actor), audience, type, parse(body));
+    }
+
+    /** Fields in sorted key order (actor, audience, body, seq, session, ts, type, v): canonical as built. */
+    private static ObjectNode build(String session, long seq, long ts, JsonNode actor, String audience, String type,
+                                    JsonNode body) {
         ObjectNode tree = JsonNodeFactory.instance.objectNode();
-        tree.put("v", Protocol.VERSION);
-        tree.put("type", type);
-        tree.put("session", session);
-        tree.put("seq", seq);
-        tree.put("ts", Instant.ofEpochMilli(ts).toString());
-        tree.set("actor", parse(actor));
+        tree.set("actor", actor);
         tree.put("audience", audience);
-        tree.set("body", parse(body));
+        tree.set("body", body);
+        tree.put("seq", seq);
+        tree.put("session", session);
+        tree.put("ts", Instant.ofEpochMilli(ts).toString());
+        tree.put("type", type);
+        tree.put("v", Protocol.VERSION);
         return tree;
     }
 

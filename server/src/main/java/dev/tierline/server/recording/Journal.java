@@ -53,7 +53,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private record Pending(List<Event> events, CompletableFuture<Void> done) {}
+    private record Pending(List<Event> events, List<EntryCodec.Prepared> prepared, CompletableFuture<Void> done) {}
 
     private final DataSource dataSource;
     private final JournalStore store;
@@ -108,10 +108,19 @@ public final class Journal implements AutoCloseable {
             done.completeExceptionally(new UnavailableException("recording is impaired: " + broken));
         } else if (!running) {
             done.completeExceptionally(new UnavailableException("journal is closed"));
-        } else if (!queue.offer(new Pending(events, done))) {
+        } else if (!queue.offer(new Pending(events, prepare(events), done))) {
             done.completeExceptionally(new UnavailableException("journal queue is full"));
         }
         return done;
+    }
+
+    /** Serialization happens on the caller's thread: the writer is one thread and should only chain and write. */
+    private List<EntryCodec.Prepared> prepare(List<Event> events) {
+        List<EntryCodec.Prepared> prepared = new ArrayList<>(events.size());
+        for (Event event : events) {
+            prepared.add(EntryCodec.prepare(event, mapper));
+        }
+        return prepared;
     }
 
     private void run() {
@@ -170,7 +179,7 @@ public final class Journal implements AutoCloseable {
                 List<JournalStore.Entry> entries = new ArrayList<>();
                 List<Event> sideEffects = new ArrayList<>();
                 for (Pending pending : batch) {
-                    List<JournalStore.Entry> chained = chain(c, pending.events(), tentative);
+                    List<JournalStore.Entry> chained = chain(c, pending.prepared(), tentative);
                     if (chained == null) {
                         refused.add(pending);
                     } else {
@@ -206,19 +215,19 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Chains a command's events after their session's head, or {@code null} when a seq would leave a gap. */
-    private List<JournalStore.Entry> chain(Connection c, List<Event> events, Map<String, JournalStore.Head> tentative)
-            throws SQLException {
+    private List<JournalStore.Entry> chain(Connection c, List<EntryCodec.Prepared> events,
+                                           Map<String, JournalStore.Head> tentative) throws SQLException {
         Map<String, JournalStore.Head> local = new HashMap<>();
         List<JournalStore.Entry> out = new ArrayList<>(events.size());
-        for (Event event : events) {
+        for (EntryCodec.Prepared prepared : events) {
+            Event event = prepared.event();
             JournalStore.Head head = local.containsKey(event.session()) ? local.get(event.session())
                     : headOf(c, event.session(), tentative);
             long expected = head == null ? 1 : head.seq() + 1;
             if (event.seq() != expected) {
                 return null;
             }
-            JournalStore.Entry entry = EntryCodec.toEntry(event, head == null ? TranscriptChain.GENESIS : head.hash(),
-                    mapper);
+            JournalStore.Entry entry = EntryCodec.chain(prepared, head == null ? TranscriptChain.GENESIS : head.hash());
             local.put(event.session(), new JournalStore.Head(entry.seq(), entry.hash()));
             out.add(entry);
         }

@@ -28,14 +28,33 @@ public final class TranscriptChain {
     }
 
     public static String hash(String previousHash, JsonNode event) {
+        return hashSorted(previousHash, sorted(event));
+    }
+
+    /** {@link #hash} for a tree whose keys are already in sorted order at every level. */
+    static String hashSorted(String previousHash, JsonNode sortedEvent) {
+        return hashCanonical(previousHash, compact(sortedEvent).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** {@link #hash} over canonical bytes already made. */
+    static String hashCanonical(String previousHash, byte[] canonicalEvent) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             sha.update(previousHash.getBytes(StandardCharsets.US_ASCII));
             sha.update((byte) '\n');
-            sha.update(canonical(event));
+            sha.update(canonicalEvent);
             return HexFormat.of().formatHex(sha.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /** Compact JSON of a tree as it is (callers pass sorted trees). */
+    static String compact(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot serialize " + node, e);
         }
     }
 
@@ -52,7 +71,7 @@ public final class TranscriptChain {
         return new String(canonical(node), StandardCharsets.UTF_8);
     }
 
-    private static JsonNode sorted(JsonNode node) {
+    static JsonNode sorted(JsonNode node) {
         if (node.isObject()) {
             TreeMap<String, JsonNode> fields = new TreeMap<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {

@@ -1,0 +1,168 @@
+package dev.tierline.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the whole comparison: every target, the same workload, one generator, one table. */
+@Command(name = "tierline-bench", mixinStandardHelpOptions = true,
+        description = "Tierline against a bare Netty relay, Redis pub/sub and Mosquitto, side by side.")
+public final class BenchRunner implements Callable<Integer> {
+    @Option(names = "--sessions", defaultValue = "250") int sessions;
+    @Option(names = "--participants", defaultValue = "4") int participants;
+    @Option(names = "--bytes", defaultValue = "200") int bytes;
+    @Option(names = "--window", defaultValue = "8", description = "messages in flight per publisher (saturation)") int window;
+    @Option(names = "--saturation-seconds", defaultValue = "10") double saturationSeconds;
+    @Option(names = "--rate", defaultValue = "5000", description = "published messages per second (fixed rate)") double rate;
+    @Option(names = "--rate-seconds", defaultValue = "10") double rateSeconds;
+    @Option(names = "--journal-events", defaultValue = "400", description = "events per session in the journal benchmark") int journalEvents;
+    @Option(names = "--targets", split = ",", defaultValue = "floor,redis,mqtt,tierline-async,tierline-strict")
+    List<String> targets;
+    @Option(names = "--server-jar", defaultValue = "server/target/tierline-server.jar") Path serverJar;
+    @Option(names = "--out", defaultValue = "bench/results.json") Path out;
+    @Option(names = "--quick", description = "a short trial run: 50 sessions, 3 s phases, 1000 msgs/s") boolean quick;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new BenchRunner()).execute(args));
+    }
+
+    private record Row(String target, Workload.Phase phase) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (quick) {
+            sessions = 50;
+            saturationSeconds = 3;
+            rateSeconds = 3;
+            rate = 1000;
+            journalEvents = 100;
+        }
+        String benchJar = Path.of(BenchRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Workload.Shape shape = new Workload.Shape(sessions, participants, bytes, window);
+        System.out.printf(Locale.ROOT, "%s, %d cores: %d sessions x %d participants, %d-byte chat, window %d, %.0f msgs/s%n",
+                Instant.now(), Runtime.getRuntime().availableProcessors(), sessions, participants, bytes, window, rate);
+        List<Row> rows = new ArrayList<>();
+        for (String name : targets) {
+            try (Target target = open(name, benchJar)) {
+                Workload workload = new Workload(shape, target);
+                long t0 = System.nanoTime();
+                target.connect(sessions, participants, workload);
+                System.out.printf(Locale.ROOT, "%s: %d connections in %.1f s%n", target.name(), sessions * participants,
+                        (System.nanoTime() - t0) / 1e9);
+                rows.add(new Row(target.name(), workload.saturation(saturationSeconds)));
+                rows.add(new Row(target.name(), workload.fixedRate(rate, rateSeconds)));
+            } catch (Exception e) {
+                System.out.println(name + ": skipped: " + e);
+            }
+        }
+        List<JournalBench.Result> journal = new ArrayList<>();
+        journal.add(JournalBench.run("", null, sessions, journalEvents));
+        try {
+            journal.add(JournalBench.run("jdbc:postgresql://127.0.0.1:5432/test?currentSchema=public", "postgres",
+                    sessions, journalEvents));
+        } catch (Exception e) {
+            System.out.println("journal on postgresql: skipped: " + e.getMessage());
+        }
+        print(rows, journal);
+        write(rows, journal, shape);
+        return 0;
+    }
+
+    private Target open(String name, String benchJar) throws Exception {
+        return switch (name) {
+            case "floor" -> new FloorTarget(benchJar, freePort());
+            case "redis" -> new RedisTarget();
+            case "mqtt" -> new MqttTarget();
+            case "tierline-async" -> new TierlineTarget(serverJar.toString(), freePort(), "async", Map.of());
+            case "tierline-strict" -> new TierlineTarget(serverJar.toString(), freePort(), "strict", Map.of());
+            default -> throw new IllegalArgumentException("unknown target " + name);
+        };
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void print(List<Row> rows, List<JournalBench.Result> journal) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-16s %-12s %11s %11s %8s %8s %8s %9s %6s %6s %8s %8s %8s %8s%n", "target", "mode",
+                "publ/s", "deliv/s", "p50us", "p99us", "p999us", "maxus", "lost", "dupreo", "cpu/dlv", "x floor",
+                "x redis", "x mqtt");
+        for (Row r : rows) {
+            Workload.Phase p = r.phase();
+            var h = p.latencyMicros();
+            System.out.printf(Locale.ROOT, "%-16s %-12s %11.0f %11.0f %8s %8s %8s %9s %6d %6d %8.1f %8s %8s %8s%n",
+                    r.target(), p.mode(), p.publishedPerSecond(), p.deliveredPerSecond(),
+                    h == null ? "-" : h.getValueAtPercentile(50), h == null ? "-" : h.getValueAtPercentile(99),
+                    h == null ? "-" : h.getValueAtPercentile(99.9), h == null ? "-" : h.getMaxValue(), p.lost(),
+                    p.duplicatedOrReordered(), p.cpuMicrosPerDelivery(), ratio(rows, r, "netty floor"),
+                    ratio(rows, r, "redis pub/sub"), ratio(rows, r, "mosquitto mqtt"));
+        }
+        for (JournalBench.Result j : journal) {
+            System.out.printf(Locale.ROOT, "journal %-10s %,d events in %.2f s: %,.0f durable events/s%n", j.backend(),
+                    j.events(), j.seconds(), j.eventsPerSecond());
+        }
+    }
+
+    /** Throughput ratio for saturation rows; p99 ratio (lower is better) for fixed-rate rows. */
+    static String ratio(List<Row> rows, Row row, String peer) {
+        for (Row other : rows) {
+            if (other.target().equals(peer) && other.phase().mode().equals(row.phase().mode())) {
+                if (row.phase().latencyMicros() == null) {
+                    return String.format(Locale.ROOT, "%.2f", row.phase().deliveredPerSecond() / other.phase().deliveredPerSecond());
+                }
+                return String.format(Locale.ROOT, "%.2f", (double) row.phase().latencyMicros().getValueAtPercentile(99)
+                        / Math.max(1, other.phase().latencyMicros().getValueAtPercentile(99)));
+            }
+        }
+        return "-";
+    }
+
+    private void write(List<Row> rows, List<JournalBench.Result> journal, Workload.Shape shape) throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        root.put("date", Instant.now().toString()).put("cores", Runtime.getRuntime().availableProcessors());
+        root.putPOJO("workload", shape);
+        ArrayNode results = root.putArray("results");
+        for (Row r : rows) {
+            Workload.Phase p = r.phase();
+            ObjectNode o = results.addObject().put("target", r.target()).put("mode", p.mode())
+                    .put("seconds", p.seconds()).put("published", p.published()).put("delivered", p.delivered())
+                    .put("publishedPerSecond", p.publishedPerSecond()).put("deliveredPerSecond", p.deliveredPerSecond())
+                    .put("lost", p.lost()).put("duplicatedOrReordered", p.duplicatedOrReordered())
+                    .put("cpuMicrosPerDelivery", p.cpuMicrosPerDelivery());
+            if (p.latencyMicros() != null) {
+                Map<String, Long> latency = new LinkedHashMap<>();
+                latency.put("p50", p.latencyMicros().getValueAtPercentile(50));
+                latency.put("p99", p.latencyMicros().getValueAtPercentile(99));
+                latency.put("p999", p.latencyMicros().getValueAtPercentile(99.9));
+                latency.put("max", p.latencyMicros().getMaxValue());
+                o.putPOJO("latencyMicros", latency);
+            }
+            o.put("xFloor", ratio(rows, r, "netty floor")).put("xRedis", ratio(rows, r, "redis pub/sub"))
+                    .put("xMqtt", ratio(rows, r, "mosquitto mqtt"));
+        }
+        ArrayNode journals = root.putArray("journal");
+        journal.forEach(j -> journals.addObject().put("backend", j.backend()).put("events", j.events())
+                .put("seconds", j.seconds()).put("eventsPerSecond", j.eventsPerSecond()));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        json.writeValue(out.toFile(), root);
+        System.out.println("results: " + out.toAbsolutePath());
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tierline.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** CPU time a process has used, from /proc: steadier than throughput on a shared machine. */
+final class Cpu {
+    /** Linux's USER_HZ; /proc/[pid]/stat counts in these ticks. */
+    private static final long TICKS_PER_SECOND = 100;
+
+    private Cpu() {
+    }
+
+    /** User + system CPU of {@code pid} in microseconds, or -1 when it cannot be read. */
+    static long micros(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+            return ticks * 1_000_000 / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The pid of a running program by name (for services this machine runs), or -1. */
+    static long pidOf(String program) {
+        try {
+            Process p = new ProcessBuilder("pgrep", "-o", "-x", program).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            return p.waitFor() == 0 && !out.isEmpty() ? Long.parseLong(out.split("\\s+")[0]) : -1;
+        } catch (IOException | InterruptedException | NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.tierline.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** A server the runner starts as its own process and stops by its pid. */
+final class ServerProcess implements AutoCloseable {
+    private final Process process;
+
+    private ServerProcess(Process process) {
+        this.process = process;
+    }
+
+    /** Starts {@code command} and waits for a line containing {@code ready}. */
+    static ServerProcess start(List<String> command, Map<String, String> env, String ready) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        CompletableFuture<Void> up = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = out.readLine()) != null; ) {
+                    if (line.contains(ready)) {
+                        up.complete(null);
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+            up.completeExceptionally(new IllegalStateException("exited before '" + ready + "': " + command));
+        }, "server-output");
+        reader.setDaemon(true);
+        reader.start();
+        up.get(60, TimeUnit.SECONDS);
+        return new ServerProcess(process);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** SIGTERM by pid, then SIGKILL if it does not go. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(15, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    static String java() {
+        return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

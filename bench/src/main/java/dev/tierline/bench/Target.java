@@ -1,0 +1,23 @@
+package dev.tierline.bench;
+
+/** Something the workload runs against: a relay, a broker, Tierline. */
+interface Target extends AutoCloseable {
+    /** Where messages received by a participant go. Called on network threads, one per connection. */
+    interface Sink {
+        void onMessage(int session, int receiver, String payload);
+    }
+
+    String name();
+
+    /** Connects every participant of every session (each its own connection) and subscribes it. */
+    void connect(int sessions, int participants, Sink sink) throws Exception;
+
+    /** Publishes a chat message from one participant to its session; never blocks. */
+    void publish(int session, int participant, String payload);
+
+    /** The server process to charge CPU to, or -1. */
+    long serverPid();
+
+    @Override
+    void close() throws Exception;
+}

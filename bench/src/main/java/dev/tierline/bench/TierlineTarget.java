@@ -1,0 +1,165 @@
+package dev.tierline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tierline.protocol.Actor;
+import dev.tierline.protocol.Role;
+import dev.tierline.protocol.Tier;
+import dev.tierline.server.security.DevTokenIssuer;
+import io.netty.channel.Channel;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Tierline, started from its jar as its own process with a fresh data directory, driven over the
+ * protocol: a technician creates each session, invites colleagues (who join with the invitation),
+ * the end user joins with the session key, and everyone chats.
+ */
+final class TierlineTarget implements Target {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String mode;
+    private final ServerProcess process;
+    private final URI uri;
+    private final Path dataDir;
+    private final WsConnections connections = new WsConnections();
+    private final Map<String, CompletableFuture<JsonNode>> replies = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private Channel[][] channels;
+    private String[] sessionIds;
+
+    TierlineTarget(String serverJar, int port, String mode, Map<String, String> extraEnv) throws Exception {
+        this.mode = mode;
+        this.dataDir = Files.createTempDirectory("tierline-bench-" + mode);
+        Map<String, String> env = new java.util.HashMap<>(extraEnv);
+        env.put("TIERLINE_RECORDING_MODE", mode.startsWith("async") ? "async" : "strict");
+        env.put("TIERLINE_LIMITS_MAX_OPEN_SESSIONS_PER_TECHNICIAN", "100000");
+        env.put("TIERLINE_LOG_LEVEL", "warn");
+        this.process = ServerProcess.start(List.of(ServerProcess.java(), "-Xmx2g", "-jar", serverJar, "serve", "--port",
+                Integer.toString(port), "--data-dir", dataDir.toString()), env, "listening on");
+        this.uri = URI.create("ws://127.0.0.1:" + port + "/ws");
+    }
+
+    @Override
+    public String name() {
+        return "tierline " + mode;
+    }
+
+    @Override
+    public void connect(int sessions, int participants, Sink sink) throws Exception {
+        DevTokenIssuer tokens = DevTokenIssuer.open(dataDir);
+        channels = new Channel[sessions][participants];
+        sessionIds = new String[sessions];
+        List<CompletableFuture<Void>> setups = new ArrayList<>();
+        for (int s = 0; s < sessions; s++) {
+            setups.add(setUp(s, participants, sink, tokens));
+        }
+        CompletableFuture.allOf(setups.toArray(CompletableFuture[]::new)).join();
+    }
+
+    private CompletableFuture<Void> setUp(int s, int participants, Sink sink, DevTokenIssuer tokens) {
+        String owner = tokens.mint(new Actor("t-owner-" + s, "Owner", Role.TECHNICIAN, Tier.L1), Duration.ofHours(2));
+        return open(s, 0, sink).thenCompose(ch -> command(ch, "hello", null, Map.of("token", owner)))
+                .thenCompose(w -> command(channels[s][0], "session.create", null, Map.of("ticket", "T-" + s, "title", "bench")))
+                .thenCompose(created -> {
+                    String session = created.path("body").path("session").asText();
+                    String key = created.path("body").path("key").asText();
+                    sessionIds[s] = session;
+                    CompletableFuture<Void> all = open(s, 1, sink)
+                            .thenCompose(ch -> command(ch, "hello", null, Map.of("key", key, "name", "User")))
+                            .thenCompose(w -> command(channels[s][1], "session.join", session, Map.of("key", key)))
+                            .thenApply(r -> null);
+                    for (int p = 2; p < participants; p++) {
+                        int participant = p;
+                        String token = tokens.mint(new Actor("t-" + s + "-" + p, "Tech", Role.TECHNICIAN, Tier.L2),
+                                Duration.ofHours(2));
+                        all = all.thenCompose(v -> command(channels[s][0], "invite.create", session,
+                                        Map.of("tier", "L2", "ttlSeconds", 3600)))
+                                .thenCompose(invite -> open(s, participant, sink)
+                                        .thenCompose(ch -> command(ch, "hello", null, Map.of("token", token)))
+                                        .thenCompose(w -> command(channels[s][participant], "session.join", session,
+                                                Map.of("invite", invite.path("body").path("token").asText()))))
+                                .thenApply(r -> null);
+                    }
+                    return all;
+                });
+    }
+
+    private CompletableFuture<Channel> open(int s, int p, Sink sink) {
+        return connections.open(uri, text -> receive(s, p, text, sink)).thenApply(ch -> {
+            channels[s][p] = ch;
+            return ch;
+        });
+    }
+
+    /** Chat goes to the workload; replies during setup complete their commands; the rest is ignored. */
+    private void receive(int s, int p, String text, Sink sink) {
+        int at = text.indexOf("\"type\":\"chat.message\"");
+        if (at >= 0) {
+            int start = text.indexOf("\"text\":\"", at) + 8;
+            sink.onMessage(s, p, text.substring(start, text.indexOf('"', start)));
+            return;
+        }
+        if (text.startsWith("{\"v\":1,\"type\":\"ack\"") || text.startsWith("{\"v\":1,\"type\":\"welcome\"")
+                || text.startsWith("{\"v\":1,\"type\":\"error\"")) {
+            int re = text.indexOf("\"re\":\"") + 6;
+            CompletableFuture<JsonNode> waiting = replies.remove(text.substring(re, text.indexOf('"', re)));
+            if (waiting != null) {
+                try {
+                    waiting.complete(JSON.readTree(text));
+                } catch (java.io.IOException e) {
+                    waiting.completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    private CompletableFuture<JsonNode> command(Channel ch, String type, String session, Map<String, Object> body) {
+        String id = "s" + ids.incrementAndGet();
+        CompletableFuture<JsonNode> reply = new CompletableFuture<>();
+        replies.put(id, reply);
+        var envelope = JSON.createObjectNode().put("v", 1).put("id", id).put("type", type);
+        if (session != null) {
+            envelope.put("session", session);
+        }
+        envelope.set("body", JSON.valueToTree(body));
+        WsConnections.send(ch, envelope.toString());
+        return reply.thenApply(r -> {
+            if (r.path("type").asText().equals("error")) {
+                throw new IllegalStateException(type + " refused: " + r);
+            }
+            return r;
+        });
+    }
+
+    @Override
+    public void publish(int session, int participant, String payload) {
+        // acks are not awaited: the workload counts deliveries; the id only has to be unique
+        WsConnections.send(channels[session][participant], "{\"v\":1,\"id\":\"m" + ids.incrementAndGet()
+                + "\",\"type\":\"chat.send\",\"session\":\"" + sessionIds[session] + "\",\"body\":{\"text\":\""
+                + payload + "\"}}");
+    }
+
+    @Override
+    public long serverPid() {
+        return process.pid();
+    }
+
+    Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() throws Exception {
+        connections.close();
+        process.close();
+    }
+}
