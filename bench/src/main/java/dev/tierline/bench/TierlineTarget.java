@@ -42,6 +42,11 @@ final class TierlineTarget implements Target {
         Map<String, String> env = new java.util.HashMap<>(extraEnv);
         env.put("TIERLINE_RECORDING_MODE", mode.startsWith("async") ? "async" : "strict");
         env.put("TIERLINE_LIMITS_MAX_OPEN_SESSIONS_PER_TECHNICIAN", "100000");
+        // Every bench client comes from 127.0.0.1 and the peers enforce no rates: lift the per-address
+        // and per-connection limits so the relay itself is what is measured.
+        env.put("TIERLINE_LIMITS_CONNECTIONS_PER_ADDRESS", "1000000");
+        env.put("TIERLINE_LIMITS_MESSAGES_PER_SECOND", "1000000");
+        env.put("TIERLINE_LIMITS_MESSAGE_BURST", "1000000");
         env.put("TIERLINE_LOG_LEVEL", "warn");
         this.process = ServerProcess.start(List.of(ServerProcess.java(), "-Xmx2g", "-jar", serverJar, "serve", "--port",
                 Integer.toString(port), "--data-dir", dataDir.toString()), env, "listening on");

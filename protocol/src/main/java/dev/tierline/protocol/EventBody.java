@@ -29,7 +29,12 @@ public sealed interface EventBody {
 
     record ParticipantReconnected(String participant) implements EventBody {}
 
-    record ChatMessage(String text) implements EventBody {}
+    /** @param redacted how many secrets the server masked in {@code text}; absent when none */
+    record ChatMessage(String text, Integer redacted) implements EventBody {
+        public ChatMessage(String text) {
+            this(text, null);
+        }
+    }
 
     /** An invitation, never with its secret token. */
     record InviteCreated(String invite, Tier tier, String invitee, Instant expiresAt, boolean allowControl,
@@ -66,7 +71,12 @@ public sealed interface EventBody {
 
     record ScreenShareStopped(String stream) implements EventBody {}
 
-    record NoteAdded(String text) implements EventBody {}
+    /** @param redacted how many secrets the server masked in {@code text}; absent when none */
+    record NoteAdded(String text, Integer redacted) implements EventBody {
+        public NoteAdded(String text) {
+            this(text, null);
+        }
+    }
 
     /** @param reason {@code owner} when the owner ended it, {@code timeout} or {@code interrupted} otherwise */
     record SessionEnded(String outcome, String resolution, String reason) implements EventBody {}

@@ -152,7 +152,7 @@ public final class Launcher implements Callable<Integer> {
                 System.err.println("tierline token: " + e.getMessage());
                 return 2;
             }
-            System.out.println(DevTokenIssuer.open(config.dataDir()).mint(actor, ttl));
+            System.out.println(DevTokenIssuer.open(config.dataDir()).mint(actor, ttl, config.authAudience()));
             return 0;
         }
     }

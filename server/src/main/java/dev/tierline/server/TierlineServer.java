@@ -14,6 +14,13 @@ import dev.tierline.server.security.Authenticator;
 import dev.tierline.server.security.DevTokenIssuer;
 import dev.tierline.server.security.InvitationRegistry;
 import dev.tierline.server.security.SessionKeys;
+import dev.tierline.server.security.TlsContexts;
+import io.netty.handler.ssl.SslContext;
+import dev.tierline.server.security.TokenVerifier;
+import dev.tierline.server.security.TrustedKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -75,10 +82,46 @@ public final class TierlineServer implements AutoCloseable {
         }
         SessionKeys keys = new SessionKeys(config.sessionKeyTtl(), 4L * config.maxSessions());
         InvitationRegistry invitations = new InvitationRegistry(16L * config.maxSessions());
-        Authenticator authenticator = new Authenticator(devTokens, keys);
+        Authenticator authenticator = new Authenticator(tokenVerifier(config, devTokens), keys);
         HttpApi api = new HttpApi(journal.store(), journal.signer(), authenticator, Math.max(1, config.journalPoolSize() - 1));
-        RelayServer relay = RelayServer.start(config, authenticator, keys, invitations, journal, api, version());
+        RelayServer relay = RelayServer.start(config, tlsContext(config, dataDir), authenticator, keys, invitations,
+                journal, api, version());
         return new TierlineServer(config, dataDir, devTokens, database, journal, api, relay);
+    }
+
+    private static SslContext tlsContext(ServerConfig config, Path dataDir) throws IOException {
+        if (!config.tlsEnabled()) {
+            return null;
+        }
+        if (config.tlsCertFile() != null) {
+            return TlsContexts.server(config.tlsCertFile(), config.tlsKeyFile());
+        }
+        Path[] dev = TlsContexts.devCertificate(dataDir.resolve("tls"), config.host());
+        return TlsContexts.server(dev[0], dev[1]);
+    }
+
+    /** The configured issuer, and in dev mode the development issuer beside it. */
+    static TokenVerifier tokenVerifier(ServerConfig config, DevTokenIssuer devTokens) throws IOException {
+        List<TokenVerifier.Issuer> issuers = new ArrayList<>();
+        if (!config.authIssuer().isEmpty()) {
+            List<TrustedKey> keys = new ArrayList<>();
+            if (config.authJwksFile() != null) {
+                keys.addAll(TrustedKey.fromJwks(config.authJwksFile()));
+            }
+            for (Path pem : config.authPublicKeys()) {
+                keys.addAll(TrustedKey.fromPem(pem));
+            }
+            issuers.add(new TokenVerifier.Issuer(config.authIssuer(), keys));
+            log.info("trusting tokens from issuer {} signed by {} key(s): {}", config.authIssuer(), keys.size(),
+                    keys.stream().map(TrustedKey::kid).toList());
+        }
+        if (devTokens != null) {
+            issuers.add(devTokens.trusted());
+        }
+        if (issuers.isEmpty()) {
+            log.warn("no token issuer is configured and dev mode is off: only end users with session keys can connect");
+        }
+        return new TokenVerifier(issuers, config.authAudience(), config.authClockSkew(), Clock.systemUTC());
     }
 
     private static Path prepareDataDir(ServerConfig config) throws IOException {
@@ -97,11 +140,11 @@ public final class TierlineServer implements AutoCloseable {
     }
 
     public URI webSocketUri() {
-        return URI.create("ws://" + hostForUri() + ":" + port() + Protocol.WEBSOCKET_PATH);
+        return URI.create((config.tlsEnabled() ? "wss://" : "ws://") + hostForUri() + ":" + port() + Protocol.WEBSOCKET_PATH);
     }
 
     public URI httpUri() {
-        return URI.create("http://" + hostForUri() + ":" + port());
+        return URI.create((config.tlsEnabled() ? "https://" : "http://") + hostForUri() + ":" + port());
     }
 
     private String hostForUri() {

@@ -17,6 +17,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -53,11 +55,15 @@ public final class RawClient implements AutoCloseable {
     private int nextId;
 
     private RawClient(URI uri, int receiveBuffer) throws InterruptedException {
+        this(uri, receiveBuffer, null, new DefaultHttpHeaders());
+    }
+
+    private RawClient(URI uri, int receiveBuffer, SslContext tls, HttpHeaders headers) throws InterruptedException {
         CompletableFuture<Void> handshake = new CompletableFuture<>();
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
                 .version(WebSocketVersion.V13)
-                .customHeaders(new DefaultHttpHeaders())
+                .customHeaders(headers)
                 .maxFramePayloadLength(16 * 1024 * 1024)
                 .handleCloseFrames(false)
                 .build();
@@ -66,6 +72,9 @@ public final class RawClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast(tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
+                        }
                         ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
                                 new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(16 * 1024 * 1024),
                                 new SimpleChannelInboundHandler<WebSocketFrame>() {
@@ -93,6 +102,12 @@ public final class RawClient implements AutoCloseable {
                                     }
 
                                     @Override
+                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                        handshake.completeExceptionally(cause); // a refused upgrade says why
+                                        ctx.close();
+                                    }
+
+                                    @Override
                                     public void channelInactive(ChannelHandlerContext ctx) {
                                         closed.complete(null);
                                         handshake.completeExceptionally(new IOException("closed before handshake"));
@@ -101,7 +116,17 @@ public final class RawClient implements AutoCloseable {
                     }
                 })
                 .connect(uri.getHost(), uri.getPort()).sync().channel();
-        handshake.orTimeout(10, TimeUnit.SECONDS).join();
+        try {
+            handshake.orTimeout(10, TimeUnit.SECONDS).join();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Connects with extra upgrade headers ({@code Origin}, say) and, for {@code wss://}, a TLS context. */
+    public static RawClient connect(URI uri, SslContext tls, HttpHeaders headers) throws InterruptedException {
+        return new RawClient(uri, 64 * 1024, tls, headers);
     }
 
     public static RawClient connect(URI uri) throws InterruptedException {

@@ -1,5 +1,7 @@
 package dev.tierline.server.config;
 
+import dev.tierline.server.session.Redaction;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -70,8 +72,14 @@ public final class ConfigLoader {
             if (setting == null) {
                 throw new ConfigException("unknown setting " + key + " in " + file);
             }
-            values.put(setting, field.getValue().asText());
+            values.put(setting, field.getValue().isArray() ? joined(setting, field.getValue()) : field.getValue().asText());
         }
+    }
+
+    private static String joined(Setting setting, JsonNode array) {
+        java.util.List<String> items = new java.util.ArrayList<>();
+        array.forEach(item -> items.add(item.asText()));
+        return String.join(setting == Setting.REDACT_PATTERNS ? "\n" : ",", items);
     }
 
     private static Setting byKey(String key) {
@@ -108,7 +116,42 @@ public final class ConfigLoader {
                 integer(v, Setting.JOURNAL_POOL_SIZE),
                 integer(v, Setting.JOURNAL_BATCH_SIZE),
                 duration(v, Setting.JOURNAL_MAX_WAIT),
-                integer(v, Setting.JOURNAL_QUEUE_CAPACITY));
+                integer(v, Setting.JOURNAL_QUEUE_CAPACITY),
+                v.get(Setting.AUTH_ISSUER).trim(),
+                v.get(Setting.AUTH_AUDIENCE).trim(),
+                optionalPath(v, Setting.AUTH_JWKS_FILE),
+                list(v, Setting.AUTH_PUBLIC_KEYS).stream().map(Path::of).toList(),
+                duration(v, Setting.AUTH_CLOCK_SKEW),
+                bool(v, Setting.TLS_ENABLED),
+                optionalPath(v, Setting.TLS_CERT_FILE),
+                optionalPath(v, Setting.TLS_KEY_FILE),
+                integer(v, Setting.MESSAGES_PER_SECOND),
+                integer(v, Setting.MESSAGE_BURST),
+                integer(v, Setting.RATE_LIMITED_BEFORE_CLOSE),
+                integer(v, Setting.CONNECTIONS_PER_ADDRESS),
+                duration(v, Setting.PING_INTERVAL),
+                list(v, Setting.ALLOWED_ORIGINS),
+                integer(v, Setting.KEY_GUESSES_PER_MINUTE),
+                integer(v, Setting.MAX_JSON_DEPTH),
+                integer(v, Setting.MAX_STRING_LENGTH),
+                redaction(v));
+    }
+
+    private static Path optionalPath(Map<Setting, String> v, Setting s) {
+        String value = v.get(s).trim();
+        return value.isEmpty() ? null : Path.of(value);
+    }
+
+    private static java.util.List<String> list(Map<Setting, String> v, Setting s) {
+        return java.util.Arrays.stream(v.get(s).split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static Redaction redaction(Map<Setting, String> v) {
+        try {
+            return Redaction.parse(v.get(Setting.REDACT_PATTERNS));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(Setting.REDACT_PATTERNS.key() + " " + e.getMessage());
+        }
     }
 
     private static ServerConfig.RecordingMode recordingMode(Map<Setting, String> v) {

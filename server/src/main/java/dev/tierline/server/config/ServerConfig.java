@@ -1,5 +1,7 @@
 package dev.tierline.server.config;
 
+import dev.tierline.server.session.Redaction;
+
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -31,7 +33,25 @@ public record ServerConfig(
         int journalPoolSize,
         int journalBatchSize,
         Duration journalMaxWait,
-        int journalQueueCapacity) {
+        int journalQueueCapacity,
+        String authIssuer,
+        String authAudience,
+        Path authJwksFile,
+        java.util.List<Path> authPublicKeys,
+        Duration authClockSkew,
+        boolean tlsEnabled,
+        Path tlsCertFile,
+        Path tlsKeyFile,
+        int messagesPerSecond,
+        int messageBurst,
+        int rateLimitedBeforeClose,
+        int connectionsPerAddress,
+        Duration pingInterval,
+        java.util.List<String> allowedOrigins,
+        int keyGuessesPerMinute,
+        int maxJsonDepth,
+        int maxStringLength,
+        Redaction redaction) {
 
     /** When participants see an event relative to when it is durable. */
     public enum RecordingMode { STRICT, ASYNC }
@@ -58,6 +78,27 @@ public record ServerConfig(
         require(journalBatchSize >= 1, Setting.JOURNAL_BATCH_SIZE, "must be at least 1");
         require(journalMaxWait != null && !journalMaxWait.isNegative(), Setting.JOURNAL_MAX_WAIT, "must not be negative");
         require(journalQueueCapacity >= 16, Setting.JOURNAL_QUEUE_CAPACITY, "must be at least 16");
+        authPublicKeys = java.util.List.copyOf(authPublicKeys);
+        allowedOrigins = java.util.List.copyOf(allowedOrigins);
+        boolean hasKeys = authJwksFile != null || !authPublicKeys.isEmpty();
+        require(authIssuer.isEmpty() || hasKeys, Setting.AUTH_ISSUER,
+                "needs the issuer's keys: set " + Setting.AUTH_JWKS_FILE.key() + " or " + Setting.AUTH_PUBLIC_KEYS.key());
+        require(!hasKeys || !authIssuer.isEmpty(), Setting.AUTH_ISSUER, "must name the issuer whose keys are configured");
+        require(!authAudience.isBlank(), Setting.AUTH_AUDIENCE, "must not be empty");
+        require(authClockSkew != null && !authClockSkew.isNegative() && authClockSkew.toMinutes() <= 10,
+                Setting.AUTH_CLOCK_SKEW, "must be 0-10 minutes");
+        require((tlsCertFile == null) == (tlsKeyFile == null), Setting.TLS_CERT_FILE,
+                "and " + Setting.TLS_KEY_FILE.key() + " go together");
+        require(!tlsEnabled || tlsCertFile != null || devMode, Setting.TLS_CERT_FILE,
+                "is needed when tls.enabled is true outside dev mode");
+        require(messagesPerSecond >= 1, Setting.MESSAGES_PER_SECOND, "must be at least 1");
+        require(messageBurst >= 1, Setting.MESSAGE_BURST, "must be at least 1");
+        require(rateLimitedBeforeClose >= 1, Setting.RATE_LIMITED_BEFORE_CLOSE, "must be at least 1");
+        require(connectionsPerAddress >= 1, Setting.CONNECTIONS_PER_ADDRESS, "must be at least 1");
+        require(positive(pingInterval), Setting.PING_INTERVAL, "must be positive");
+        require(keyGuessesPerMinute >= 1, Setting.KEY_GUESSES_PER_MINUTE, "must be at least 1");
+        require(maxJsonDepth >= 4 && maxJsonDepth <= 256, Setting.MAX_JSON_DEPTH, "must be 4-256");
+        require(maxStringLength >= 256, Setting.MAX_STRING_LENGTH, "must be at least 256");
     }
 
     /** The defaults: what a server started with no file, no environment and no options uses. */

@@ -1,5 +1,7 @@
 package dev.tierline.server.config;
 
+import dev.tierline.server.session.Redaction;
+
 /**
  * Every setting: its key in the YAML file, its environment variable, its default and what it
  * means. The README's configuration table is checked against this list by a test.
@@ -28,7 +30,25 @@ public enum Setting {
     JOURNAL_POOL_SIZE("journal.poolSize", "4", "database connections: one writer, the rest for the auditor API"),
     JOURNAL_BATCH_SIZE("journal.batchSize", "1000", "events committed in one transaction at most (group commit)"),
     JOURNAL_MAX_WAIT("journal.maxWait", "PT0S", "how long the writer waits to fill a batch; 0 commits whatever is queued at once"),
-    JOURNAL_QUEUE_CAPACITY("journal.queueCapacity", "65536", "commands waiting for the journal at most; past it, recorded commands get unavailable");
+    JOURNAL_QUEUE_CAPACITY("journal.queueCapacity", "65536", "commands waiting for the journal at most; past it, recorded commands get unavailable"),
+    AUTH_ISSUER("auth.issuer", "", "the `iss` of the tokens your identity provider or app backend signs; empty trusts none (dev tokens still work in dev mode)"),
+    AUTH_AUDIENCE("auth.audience", "tierline", "the `aud` every token must carry"),
+    AUTH_JWKS_FILE("auth.jwksFile", "", "local JWKS file with the issuer's public keys (RSA, EC P-256, Ed25519)"),
+    AUTH_PUBLIC_KEYS("auth.publicKeys", "", "comma-separated PEM files (public keys or certificates) of the issuer; several keys at once for rotation"),
+    AUTH_CLOCK_SKEW("auth.clockSkew", "PT30S", "tolerance on token expiry and not-before"),
+    TLS_ENABLED("tls.enabled", "false", "serve wss:// and https:// instead of ws:// and http://"),
+    TLS_CERT_FILE("tls.certFile", "", "PEM certificate chain; empty in dev mode: a self-signed certificate is made at start"),
+    TLS_KEY_FILE("tls.keyFile", "", "PEM private key (PKCS#8) of the certificate"),
+    MESSAGES_PER_SECOND("limits.messagesPerSecond", "50", "frames one connection may send per second, on average (token bucket); over it they get rate_limited"),
+    MESSAGE_BURST("limits.messageBurst", "200", "frames one connection may send at once before the rate applies"),
+    RATE_LIMITED_BEFORE_CLOSE("limits.rateLimitedBeforeClose", "200", "rate_limited replies to one connection, without it slowing down to refill its bucket, before it is closed"),
+    CONNECTIONS_PER_ADDRESS("limits.connectionsPerAddress", "256", "open connections from one client address at most"),
+    PING_INTERVAL("limits.pingInterval", "PT30S", "a connection silent this long gets a WebSocket ping; silent twice as long, it is closed"),
+    ALLOWED_ORIGINS("limits.allowedOrigins", "", "comma-separated browser origins allowed to open /ws besides the server's own; * allows any"),
+    KEY_GUESSES_PER_MINUTE("limits.keyGuessesPerMinute", "10", "wrong session keys one address may try per minute before hello is rate_limited"),
+    MAX_JSON_DEPTH("limits.maxJsonDepth", "16", "deepest JSON nesting a frame may have"),
+    MAX_STRING_LENGTH("limits.maxStringLength", "65536", "longest JSON string in a frame, in characters"),
+    REDACT_PATTERNS("recording.redactPatterns", Redaction.DEFAULT_RULES, "regular expressions masked in chat before it is relayed and recorded, one per line (a YAML list in the file); a group named secret masks just that part; empty turns redaction off");
 
     private final String key;
     private final String defaultValue;

@@ -28,6 +28,11 @@ final class Connection {
     /** Newest unsent pointer frame per sender while the channel is not writable (channel loop only). */
     private final Map<String, ByteBuf> pendingPointers = new HashMap<>();
     int consecutiveErrors;
+    /** Frames this connection may send (channel loop only); set once it is a WebSocket. */
+    TokenBucket rate;
+    /** Set once an HTTP request was served: an API client, not a slow-loris. */
+    volatile boolean servedHttp;
+    private volatile boolean webSocket;
     private volatile boolean closing;
 
     private Connection(Channel channel, long slowReaderBytes, RelayMetrics metrics) {
@@ -56,6 +61,19 @@ final class Connection {
 
     void authenticated(Principal principal) {
         this.principal = principal;
+    }
+
+    java.net.InetAddress remoteAddress() {
+        return channel.remoteAddress() instanceof java.net.InetSocketAddress remote ? remote.getAddress() : null;
+    }
+
+    boolean isWebSocket() {
+        return webSocket;
+    }
+
+    void upgraded(TokenBucket rate) {
+        this.rate = rate;
+        this.webSocket = true;
     }
 
     boolean isAuthenticated() {
@@ -131,6 +149,19 @@ final class Connection {
             return;
         }
         closing = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, fitCloseReason(reason))).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A close frame's reason is at most 123 bytes of UTF-8 (RFC 6455, 5.5). */
+    static String fitCloseReason(String reason) {
+        byte[] utf8 = reason.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (utf8.length <= 123) {
+            return reason;
+        }
+        int end = 120;
+        while (end > 0 && (utf8[end] & 0xC0) == 0x80) {
+            end--; // do not cut a character in half
+        }
+        return new String(utf8, 0, end, java.nio.charset.StandardCharsets.UTF_8) + "...";
     }
 }

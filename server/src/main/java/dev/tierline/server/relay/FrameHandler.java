@@ -11,7 +11,9 @@ import dev.tierline.protocol.ReplyBody;
 import dev.tierline.server.config.ServerConfig;
 import dev.tierline.server.security.AuthenticationException;
 import dev.tierline.server.security.Authenticator;
+import dev.tierline.server.security.KeyGuessLimiter;
 import dev.tierline.server.security.Principal;
+import java.net.InetAddress;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -35,14 +37,16 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final SessionHub hub;
     private final ReplyBody.ServerInfo serverInfo;
     private final RelayMetrics metrics;
+    private final KeyGuessLimiter keyGuesses;
 
     FrameHandler(ServerConfig config, Authenticator authenticator, SessionHub hub, ReplyBody.ServerInfo serverInfo,
-                 RelayMetrics metrics) {
+                 RelayMetrics metrics, KeyGuessLimiter keyGuesses) {
         this.config = config;
         this.authenticator = authenticator;
         this.hub = hub;
         this.serverInfo = serverInfo;
         this.metrics = metrics;
+        this.keyGuesses = keyGuesses;
     }
 
     @Override
@@ -50,17 +54,34 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         Connection.attach(ctx.channel(), config.outboundHighWaterBytes(), metrics);
     }
 
+    /**
+     * From the first byte, a connection has the hello timeout to prove itself: authenticate on
+     * the WebSocket, or be an HTTP client that sent a whole request. Slow-loris connections that
+     * trickle an HTTP head or never say hello are closed here.
+     */
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        ctx.executor().schedule(() -> {
+            Connection connection = Connection.of(ctx.channel());
+            if (!ctx.channel().isActive() || connection.isAuthenticated() || connection.servedHttp) {
+                return;
+            }
+            if (connection.isWebSocket()) {
+                connection.close(ErrorCode.UNAUTHENTICATED.closeCode(), "no hello within "
+                        + config.helloTimeout().toSeconds() + "s");
+            } else {
+                ctx.close();
+            }
+        }, config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        super.channelActive(ctx);
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
             metrics.connections.increment();
-            ctx.executor().schedule(() -> {
-                Connection connection = Connection.of(ctx.channel());
-                if (!connection.isAuthenticated() && ctx.channel().isActive()) {
-                    connection.close(ErrorCode.UNAUTHENTICATED.closeCode(), "no hello within "
-                            + config.helloTimeout().toSeconds() + "s");
-                }
-            }, config.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            Connection.of(ctx.channel()).upgraded(
+                    new TokenBucket(config.messagesPerSecond(), config.messageBurst(), System.nanoTime()));
         }
         super.userEventTriggered(ctx, event);
     }
@@ -79,6 +100,10 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             return;
         }
         DecodeResult result = hub.codec().decodeCommand(new ByteBufInputStream(frame.content()));
+        if (!connection.rate.tryTake(System.nanoTime())) {
+            rateLimited(connection, result instanceof DecodeResult.Decoded decoded ? decoded.command().id() : null);
+            return;
+        }
         if (result instanceof DecodeResult.Rejected rejected) {
             refuse(connection, rejected.toReply());
             return;
@@ -94,15 +119,39 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
     }
 
+    /** Over the rate: refused, and closed when the client keeps it up instead of slowing down. */
+    private void rateLimited(Connection connection, String commandId) {
+        metrics.rateLimited.increment();
+        if (connection.rate.refusedSinceFull() >= config.rateLimitedBeforeClose()) {
+            connection.close(ErrorCode.RATE_LIMITED.closeCode(), "rate limit exceeded repeatedly");
+            return;
+        }
+        connection.send(hub.wrap(hub.codec().encode(ErrorReply.of(commandId, ErrorCode.RATE_LIMITED,
+                "over " + config.messagesPerSecond() + " messages per second; slow down"))));
+    }
+
     private void hello(Connection connection, Command command) {
         if (connection.isAuthenticated()) {
             refuse(connection, ErrorReply.of(command.id(), ErrorCode.CONFLICT, "already authenticated"));
             return;
         }
+        CommandBody.Hello hello = (CommandBody.Hello) command.body();
+        boolean withKey = hello.key() != null && !hello.key().isBlank();
+        InetAddress address = connection.remoteAddress();
+        if (withKey && address != null && !keyGuesses.mayTry(address)) {
+            metrics.rateLimited.increment();
+            connection.send(hub.wrap(hub.codec().encode(ErrorReply.of(command.id(), ErrorCode.RATE_LIMITED,
+                    "too many wrong session keys from this address; wait a minute"))));
+            connection.close(ErrorCode.RATE_LIMITED.closeCode(), "too many wrong session keys");
+            return;
+        }
         Principal principal;
         try {
-            principal = authenticator.authenticate((CommandBody.Hello) command.body());
+            principal = authenticator.authenticate(hello);
         } catch (AuthenticationException e) {
+            if (withKey && address != null) {
+                keyGuesses.wrongKey(address);
+            }
             connection.send(hub.wrap(hub.codec().encode(ErrorReply.of(command.id(), ErrorCode.UNAUTHENTICATED,
                     e.getMessage()))));
             connection.close(ErrorCode.UNAUTHENTICATED.closeCode(), "unauthenticated: " + e.getMessage());
@@ -110,7 +159,7 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         }
         connection.authenticated(principal);
         ReplyBody.Welcome welcome = new ReplyBody.Welcome(principal.actor(), serverInfo,
-                new ReplyBody.Limits(config.maxFrameBytes(), config.maxParticipants(), 0));
+                new ReplyBody.Limits(config.maxFrameBytes(), config.maxParticipants(), config.messagesPerSecond()));
         connection.send(hub.wrap(hub.codec().encode(Reply.welcome(command.id(), welcome))));
         log.debug("hello participant={} role={} tier={}", principal.actor().id(), principal.actor().role().wire(),
                 principal.actor().tier());
@@ -143,7 +192,13 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("closing connection after {}", cause.toString());
+        if (cause instanceof java.io.IOException || cause instanceof io.netty.handler.codec.DecoderException) {
+            // the peer went away, or sent bytes the HTTP, TLS or WebSocket codec refused: its problem
+            log.debug("closing connection after {}", cause.toString());
+        } else {
+            metrics.handlerExceptions.increment();
+            log.warn("closing connection after an unexpected exception", cause);
+        }
         ctx.close();
     }
 }

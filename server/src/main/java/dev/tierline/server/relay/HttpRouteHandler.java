@@ -29,6 +29,7 @@ final class HttpRouteHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        Connection.of(ctx.channel()).servedHttp = true;
         String path = new QueryStringDecoder(request.uri()).path();
         if (api.handles(path)) {
             api.handle(ctx, request);

@@ -10,6 +10,9 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** Builds every connection's pipeline, in one place, from named handlers. */
@@ -17,11 +20,20 @@ final class RelayInitializer extends ChannelInitializer<SocketChannel> {
     private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
 
     private final int hardFrameLimit;
+    private final AddressLimiter addressLimiter;
+    private final SslContext tls;
+    private final long pingIntervalMillis;
+    private final OriginGuard originGuard;
     private final Supplier<HttpRouteHandler> routes;
     private final Supplier<FrameHandler> frames;
 
-    RelayInitializer(int hardFrameLimit, Supplier<HttpRouteHandler> routes, Supplier<FrameHandler> frames) {
+    RelayInitializer(int hardFrameLimit, AddressLimiter addressLimiter, SslContext tls, long pingIntervalMillis,
+                     OriginGuard originGuard, Supplier<HttpRouteHandler> routes, Supplier<FrameHandler> frames) {
         this.hardFrameLimit = hardFrameLimit;
+        this.addressLimiter = addressLimiter;
+        this.tls = tls;
+        this.pingIntervalMillis = pingIntervalMillis;
+        this.originGuard = originGuard;
         this.routes = routes;
         this.frames = frames;
     }
@@ -38,8 +50,15 @@ final class RelayInitializer extends ChannelInitializer<SocketChannel> {
                         .build())
                 .build();
         ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast(HandlerNames.ADDRESS_LIMIT, addressLimiter);
+        if (tls != null) {
+            pipeline.addLast(HandlerNames.TLS, tls.newHandler(channel.alloc()));
+        }
+        pipeline.addLast(HandlerNames.IDLE, new IdleStateHandler(pingIntervalMillis, 0, 0, TimeUnit.MILLISECONDS));
+        pipeline.addLast(HandlerNames.IDLE_GUARD, new IdleGuard());
         pipeline.addLast(HandlerNames.HTTP_CODEC, new HttpServerCodec());
         pipeline.addLast(HandlerNames.HTTP_AGGREGATOR, new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+        pipeline.addLast(HandlerNames.ORIGIN, originGuard);
         pipeline.addLast(HandlerNames.WEBSOCKET, new WebSocketServerProtocolHandler(websocket));
         pipeline.addLast(HandlerNames.HTTP_ROUTES, routes.get());
         pipeline.addLast(HandlerNames.FRAME_AGGREGATOR, new WebSocketFrameAggregator(hardFrameLimit));

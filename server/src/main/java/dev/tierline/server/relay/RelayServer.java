@@ -1,5 +1,6 @@
 package dev.tierline.server.relay;
 
+import dev.tierline.protocol.CodecLimits;
 import dev.tierline.protocol.Protocol;
 import dev.tierline.protocol.ProtocolCodec;
 import dev.tierline.protocol.ReplyBody;
@@ -8,6 +9,8 @@ import dev.tierline.server.http.HttpApi;
 import dev.tierline.server.recording.Journal;
 import dev.tierline.server.security.Authenticator;
 import dev.tierline.server.security.InvitationRegistry;
+import dev.tierline.server.security.KeyGuessLimiter;
+import io.netty.handler.ssl.SslContext;
 import dev.tierline.server.security.SessionKeys;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -41,18 +44,21 @@ public final class RelayServer implements AutoCloseable {
     private final SessionHub hub;
     private final RelayMetrics metrics = new RelayMetrics();
 
-    private RelayServer(ServerConfig config, Authenticator authenticator, SessionKeys keys,
+    private RelayServer(ServerConfig config, SslContext tls, Authenticator authenticator, SessionKeys keys,
                         InvitationRegistry invitations, Journal journal, HttpApi api, String version)
             throws InterruptedException {
         int threads = config.ioThreads() == 0 ? 2 * Runtime.getRuntime().availableProcessors() : config.ioThreads();
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
-        ProtocolCodec codec = ProtocolCodec.create();
+        ProtocolCodec codec = ProtocolCodec.create(new CodecLimits(config.maxJsonDepth(), config.maxStringLength()));
+        KeyGuessLimiter keyGuesses = new KeyGuessLimiter(config.keyGuessesPerMinute());
         hub = new SessionHub(config, codec, loopsOf(workers), keys, invitations, metrics, journal);
         ReplyBody.ServerInfo info = new ReplyBody.ServerInfo("tierline", version, Protocol.VERSION);
         RelayInitializer initializer = new RelayInitializer(config.hardFrameLimit(),
+                new AddressLimiter(config.connectionsPerAddress(), metrics), tls, config.pingInterval().toMillis(),
+                new OriginGuard(config.allowedOrigins(), Protocol.WEBSOCKET_PATH),
                 () -> new HttpRouteHandler(hub::sessionCount, api),
-                () -> new FrameHandler(config, authenticator, hub, info, metrics));
+                () -> new FrameHandler(config, authenticator, hub, info, metrics, keyGuesses));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
                 .channel(NioServerSocketChannel.class)
@@ -73,10 +79,11 @@ public final class RelayServer implements AutoCloseable {
         }
     }
 
-    public static RelayServer start(ServerConfig config, Authenticator authenticator, SessionKeys keys,
+    /** @param tls the server's TLS context, or {@code null} for plain ws:// and http:// */
+    public static RelayServer start(ServerConfig config, SslContext tls, Authenticator authenticator, SessionKeys keys,
                                     InvitationRegistry invitations, Journal journal, HttpApi api, String version)
             throws InterruptedException {
-        return new RelayServer(config, authenticator, keys, invitations, journal, api, version);
+        return new RelayServer(config, tls, authenticator, keys, invitations, journal, api, version);
     }
 
     private static EventLoop[] loopsOf(EventLoopGroup group) {

@@ -422,7 +422,7 @@ final class SessionRuntime {
     // ------------------------------------------------------------------ timers
 
     private DecideContext context() {
-        return new DecideContext(Instant.now(), hub::newId, hub.config().maxParticipants());
+        return new DecideContext(Instant.now(), hub::newId, hub.config().maxParticipants(), hub.config().redaction());
     }
 
     private void scheduleGraceExpiry(String participant) {

@@ -6,20 +6,16 @@ import dev.tierline.protocol.Role;
 
 /** Turns a {@code hello} into a {@link Principal}: a verified token, or a live session key. */
 public final class Authenticator {
-    private final DevTokenIssuer tokens;
+    private final TokenVerifier tokens;
     private final SessionKeys keys;
 
-    /** @param tokens the trusted token issuer, or {@code null} when none is configured */
-    public Authenticator(DevTokenIssuer tokens, SessionKeys keys) {
+    public Authenticator(TokenVerifier tokens, SessionKeys keys) {
         this.tokens = tokens;
         this.keys = keys;
     }
 
     /** Who an HTTP request's bearer token names. Session keys are not accepted here. */
     public Actor bearer(String token) throws AuthenticationException {
-        if (tokens == null) {
-            throw new AuthenticationException("no token issuer is configured on this server");
-        }
         return tokens.verify(token);
     }
 
@@ -31,9 +27,6 @@ public final class Authenticator {
             }
             String name = hello.name() == null || hello.name().isBlank() ? "End user" : hello.name();
             return new Principal(new Actor(SessionKeys.endUserId(session), name, Role.END_USER, null), session);
-        }
-        if (tokens == null) {
-            throw new AuthenticationException("no token issuer is configured on this server");
         }
         // An auditor may say hello, but decide() lets it into no session: auditors read sealed
         // transcripts, they never watch live.

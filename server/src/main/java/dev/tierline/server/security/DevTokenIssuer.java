@@ -4,16 +4,12 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tierline.protocol.Actor;
-import dev.tierline.protocol.ProtocolException;
-import dev.tierline.protocol.Role;
-import dev.tierline.protocol.Tier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -25,25 +21,21 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 
 /**
  * Development-mode tokens: an ES256 key generated on first use and kept (owner-only) in the data
- * directory signs JWTs for any role and tier, and the server in dev mode trusts exactly that key.
+ * directory signs JWTs for any role and tier, and the server trusts that key only in dev mode.
  * The {@code token} command and the server share the key through the data directory.
  */
 public final class DevTokenIssuer {
     public static final String ISSUER = "tierline-dev";
     public static final String AUDIENCE = "tierline";
-    static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
     private final ECKey key;
-    private final ECDSAVerifier verifier;
     private final Clock clock;
 
     private DevTokenIssuer(ECKey key, Clock clock) throws JOSEException {
         this.key = key;
-        this.verifier = new ECDSAVerifier(key.toPublicJWK());
         this.clock = clock;
     }
 
@@ -85,12 +77,17 @@ public final class DevTokenIssuer {
         }
     }
 
-    /** A signed token for {@code actor}, valid for {@code ttl}. */
+    /** A signed token for {@code actor}, valid for {@code ttl}, for the default audience. */
     public String mint(Actor actor, Duration ttl) {
+        return mint(actor, ttl, AUDIENCE);
+    }
+
+    /** A signed token for {@code actor}, valid for {@code ttl}, for servers of {@code audience}. */
+    public String mint(Actor actor, Duration ttl, String audience) {
         Instant now = clock.instant();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(ISSUER)
-                .audience(AUDIENCE)
+                .audience(audience)
                 .subject(actor.id())
                 .claim("name", actor.name())
                 .claim("role", actor.role().wire())
@@ -110,49 +107,12 @@ public final class DevTokenIssuer {
         }
     }
 
-    /** The actor a token names, if this issuer signed it and it is valid now. */
-    public Actor verify(String token) throws AuthenticationException {
-        SignedJWT jwt;
+    /** This issuer as the server trusts it: the development key's public half, and nothing else. */
+    public TokenVerifier.Issuer trusted() {
         try {
-            jwt = SignedJWT.parse(token);
-        } catch (ParseException e) {
-            throw new AuthenticationException("token is not a signed JWT");
-        }
-        try {
-            if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
-                throw new AuthenticationException("token signature is not valid");
-            }
-            return actorOf(jwt.getJWTClaimsSet());
-        } catch (JOSEException | ParseException e) {
-            throw new AuthenticationException("token cannot be verified: " + e.getMessage());
-        }
-    }
-
-    private Actor actorOf(JWTClaimsSet claims) throws AuthenticationException, ParseException {
-        Instant now = clock.instant();
-        if (!ISSUER.equals(claims.getIssuer())) {
-            throw new AuthenticationException("token is from another issuer");
-        }
-        List<String> audience = claims.getAudience();
-        if (audience == null || !audience.contains(AUDIENCE)) {
-            throw new AuthenticationException("token is for another audience");
-        }
-        if (claims.getExpirationTime() == null || !now.isBefore(claims.getExpirationTime().toInstant().plus(CLOCK_SKEW))) {
-            throw new AuthenticationException("token expired");
-        }
-        if (claims.getNotBeforeTime() != null && now.isBefore(claims.getNotBeforeTime().toInstant().minus(CLOCK_SKEW))) {
-            throw new AuthenticationException("token is not valid yet");
-        }
-        try {
-            Role role = Role.fromWire(claims.getStringClaim("role"));
-            if (role == Role.SYSTEM) {
-                throw new AuthenticationException("token role is not one a participant can have");
-            }
-            String tier = claims.getStringClaim("tier");
-            return new Actor(claims.getSubject(), claims.getStringClaim("name"), role,
-                    tier == null ? null : Tier.parse(tier));
-        } catch (ProtocolException e) {
-            throw new AuthenticationException("token claims are not valid: " + e.getMessage());
+            return new TokenVerifier.Issuer(ISSUER, java.util.List.of(TrustedKey.fromJwk(key.toPublicJWK(), key.getKeyID())));
+        } catch (IOException e) {
+            throw new IllegalStateException("the development key cannot verify: " + e.getMessage(), e);
         }
     }
 }

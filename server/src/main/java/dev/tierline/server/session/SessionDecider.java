@@ -79,10 +79,10 @@ public final class SessionDecider {
         Member member = state.member(actor.id());
         return switch (type) {
             case SESSION_LEAVE -> departure(state, actor.id(), "left", m -> true);
-            case CHAT_SEND -> chat((CommandBody.ChatSend) body, member);
+            case CHAT_SEND -> chat((CommandBody.ChatSend) body, member, ctx);
             case NOTE_ADD -> member.seesTechnicianTraffic()
                     ? accept(new ReplyBody.Done(), draft(EventType.NOTE_ADDED,
-                            new EventBody.NoteAdded(((CommandBody.NoteAdd) body).text()), Audience.TECHNICIANS))
+                            note(ctx.redaction().apply(((CommandBody.NoteAdd) body).text())), Audience.TECHNICIANS))
                     : reject(ErrorCode.FORBIDDEN, "only technicians with access to technician notes can add notes");
             case INVITE_CREATE -> invite(state, (CommandBody.InviteCreate) body, member, ctx);
             case INVITE_REVOKE -> revokeInvite(state, (CommandBody.InviteRevoke) body, actor);
@@ -194,13 +194,19 @@ public final class SessionDecider {
         return draft(EventType.PARTICIPANT_JOINED, new EventBody.ParticipantJoined(participant, via, invite));
     }
 
-    private static Decision chat(CommandBody.ChatSend chat, Member member) {
+    private static Decision chat(CommandBody.ChatSend chat, Member member, DecideContext ctx) {
         boolean technicians = chat.audience().equals("technicians");
         if (technicians && !member.seesTechnicianTraffic()) {
             return reject(ErrorCode.FORBIDDEN, "technician-only chat is for technicians");
         }
-        return accept(new ReplyBody.Done(), draft(EventType.CHAT_MESSAGE, new EventBody.ChatMessage(chat.text()),
+        Redaction.Result text = ctx.redaction().apply(chat.text());
+        return accept(new ReplyBody.Done(), draft(EventType.CHAT_MESSAGE,
+                new EventBody.ChatMessage(text.text(), text.masked() == 0 ? null : text.masked()),
                 technicians ? Audience.TECHNICIANS : Audience.ALL));
+    }
+
+    private static EventBody.NoteAdded note(Redaction.Result text) {
+        return new EventBody.NoteAdded(text.text(), text.masked() == 0 ? null : text.masked());
     }
 
     private static Decision invite(SessionState state, CommandBody.InviteCreate invite, Member member, DecideContext ctx) {

@@ -16,7 +16,8 @@ class ReadmeSettingsTest {
     void everySettingIsInTheReadmeWithItsEnvironmentVariableAndDefault() throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"));
         for (Setting setting : Setting.values()) {
-            String row = "| `" + setting.key() + "` | `" + setting.envVar() + "` | `" + setting.defaultValue() + "` |";
+            String row = "| `" + setting.key() + "` | `" + setting.envVar() + "` | `"
+                    + setting.defaultValue().replace("|", "\\|") + "` |";
             assertThat(readme).as("README row for %s", setting.key()).contains(row);
         }
     }

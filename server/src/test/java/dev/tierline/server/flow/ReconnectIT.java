@@ -35,7 +35,10 @@ class ReconnectIT {
 
     @RegisterExtension
     static final ServerExtension server = new ServerExtension()
-            .with(Setting.OUTBOUND_HIGH_WATER_BYTES, String.valueOf(128 * 1024));
+            .with(Setting.OUTBOUND_HIGH_WATER_BYTES, String.valueOf(128 * 1024))
+            // these tests flood on purpose to fill socket buffers; the rate limit is LimitsIT's subject
+            .with(Setting.MESSAGES_PER_SECOND, "1000000")
+            .with(Setting.MESSAGE_BURST, "1000000");
 
     private record Party(TierlineClient client, TierlineSession session, List<Event> events) {}
 

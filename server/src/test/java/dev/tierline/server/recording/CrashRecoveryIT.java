@@ -57,9 +57,13 @@ class CrashRecoveryIT {
     private int startServer() throws Exception {
         Path jar = Path.of("target", "tierline-server.jar");
         assertThat(jar).as("the integration tests run after 'package'").exists();
-        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "serve", "--port", "0", "--data-dir", dataDir.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true);
+        // the clients publish as fast as they can, to have much in flight at the kill: no rate limit
+        builder.environment().put("TIERLINE_LIMITS_MESSAGES_PER_SECOND", "1000000");
+        builder.environment().put("TIERLINE_LIMITS_MESSAGE_BURST", "1000000");
+        process = builder.start();
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),

@@ -22,7 +22,10 @@ class BackpressureIT {
 
     @RegisterExtension
     static final ServerExtension server = new ServerExtension()
-            .with(Setting.OUTBOUND_HIGH_WATER_BYTES, String.valueOf(256 * 1024));
+            .with(Setting.OUTBOUND_HIGH_WATER_BYTES, String.valueOf(256 * 1024))
+            // these tests flood on purpose to fill socket buffers; the rate limit is LimitsIT's subject
+            .with(Setting.MESSAGES_PER_SECOND, "1000000")
+            .with(Setting.MESSAGE_BURST, "1000000");
 
     /**
      * The sender paces itself in batches until the healthy readers have caught up, so that only the

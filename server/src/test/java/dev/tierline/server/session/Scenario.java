@@ -30,11 +30,12 @@ final class Scenario {
     final List<Event> log = new ArrayList<>();
     Instant now = Instant.parse("2026-11-22T10:00:00Z");
     int maxParticipants = 16;
+    Redaction redaction = Redaction.NONE;
     private final AtomicInteger ids = new AtomicInteger();
     Decision last;
 
     DecideContext context() {
-        return new DecideContext(now, () -> "id" + ids.incrementAndGet(), maxParticipants);
+        return new DecideContext(now, () -> "id" + ids.incrementAndGet(), maxParticipants, redaction);
     }
 
     Decision decide(Actor actor, Input input) {
