@@ -103,11 +103,26 @@ public final class Launcher implements Callable<Integer> {
                 System.err.println("tierline: configuration error: " + e.getMessage());
                 return 2;
             }
+            applyLogging(config);
             long started = System.nanoTime();
             TierlineServer server = TierlineServer.start(config);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                // SIGTERM: a clean stop, but within a bound: past it, exit anyway; the next start
+                // ends and seals whatever was left open
+                Thread watchdog = new Thread(() -> {
+                    try {
+                        Thread.sleep(config.shutdownTimeout().toMillis());
+                        System.err.println("tierline: shutdown took longer than " + config.shutdownTimeout() + "; halting");
+                        Runtime.getRuntime().halt(1);
+                    } catch (InterruptedException finished) {
+                        // the clean stop finished first
+                    }
+                }, "tierline-shutdown-watchdog");
+                watchdog.setDaemon(true);
+                watchdog.start();
                 server.close();
+                watchdog.interrupt();
                 stopped.countDown();
             }, "tierline-shutdown"));
             System.out.printf(Locale.ROOT, "Tierline %s listening on %s (HTTP %s/healthz), started in %d ms%n",
@@ -117,6 +132,27 @@ public final class Launcher implements Callable<Integer> {
             System.out.flush();
             stopped.await();
             return 0;
+        }
+    }
+
+    /**
+     * Logback reads log.format and log.level from system properties or the environment when it
+     * starts; a YAML file or option may have set them differently, so configure it again from them.
+     */
+    static void applyLogging(ServerConfig config) {
+        if (config.logFormat().equals(System.getenv("TIERLINE_LOG_FORMAT") == null ? "text" : System.getenv("TIERLINE_LOG_FORMAT"))
+                && config.logLevel().equalsIgnoreCase(System.getenv("TIERLINE_LOG_LEVEL") == null ? "info" : System.getenv("TIERLINE_LOG_LEVEL"))) {
+            return;
+        }
+        System.setProperty("TIERLINE_LOG_FORMAT", config.logFormat());
+        System.setProperty("TIERLINE_LOG_LEVEL", config.logLevel());
+        if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.reset();
+            try {
+                new ch.qos.logback.classic.util.ContextInitializer(context).autoConfig();
+            } catch (ch.qos.logback.core.joran.spi.JoranException e) {
+                System.err.println("tierline: logging configuration failed: " + e.getMessage());
+            }
         }
     }
 

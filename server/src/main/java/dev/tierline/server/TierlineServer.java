@@ -18,7 +18,11 @@ import dev.tierline.server.security.TlsContexts;
 import io.netty.handler.ssl.SslContext;
 import dev.tierline.server.security.TokenVerifier;
 import dev.tierline.server.security.TrustedKey;
+import dev.tierline.server.ops.Observability;
 import java.time.Clock;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.io.IOException;
@@ -41,9 +45,11 @@ public final class TierlineServer implements AutoCloseable {
     private final Journal journal;
     private final HttpApi api;
     private final RelayServer relay;
+    private final Observability observability;
 
     private TierlineServer(ServerConfig config, Path dataDir, DevTokenIssuer devTokens, Database database,
-                           Journal journal, HttpApi api, RelayServer relay) {
+                           Journal journal, HttpApi api, RelayServer relay, Observability observability) {
+        this.observability = observability;
         this.config = config;
         this.dataDir = dataDir;
         this.devTokens = devTokens;
@@ -75,6 +81,8 @@ public final class TierlineServer implements AutoCloseable {
         ProtocolCodec codec = ProtocolCodec.create();
         Journal journal = new Journal(journalSource, TranscriptSigner.open(dataDir), codec.mapper(),
                 config.journalBatchSize(), config.journalMaxWait(), config.journalQueueCapacity());
+        Observability observability = new Observability();
+        journal.addListener(observability.journalListener());
         int interrupted = InterruptedSessions.endAll(journal, codec);
         if (interrupted > 0) {
             log.warn("{} sessions were live when the server last stopped; they are ended as interrupted and sealed",
@@ -83,10 +91,10 @@ public final class TierlineServer implements AutoCloseable {
         SessionKeys keys = new SessionKeys(config.sessionKeyTtl(), 4L * config.maxSessions());
         InvitationRegistry invitations = new InvitationRegistry(16L * config.maxSessions());
         Authenticator authenticator = new Authenticator(tokenVerifier(config, devTokens), keys);
-        HttpApi api = new HttpApi(journal.store(), journal.signer(), authenticator, Math.max(1, config.journalPoolSize() - 1));
+        HttpApi api = new HttpApi(journal.store(), journal.signer(), authenticator, codec, Math.max(1, config.journalPoolSize() - 1));
         RelayServer relay = RelayServer.start(config, tlsContext(config, dataDir), authenticator, keys, invitations,
-                journal, api, version());
-        return new TierlineServer(config, dataDir, devTokens, database, journal, api, relay);
+                journal, api, observability, version());
+        return new TierlineServer(config, dataDir, devTokens, database, journal, api, relay, observability);
     }
 
     private static SslContext tlsContext(ServerConfig config, Path dataDir) throws IOException {
@@ -165,6 +173,10 @@ public final class TierlineServer implements AutoCloseable {
         return relay.metrics();
     }
 
+    public Observability observability() {
+        return observability;
+    }
+
     public Journal journal() {
         return journal;
     }
@@ -173,12 +185,31 @@ public final class TierlineServer implements AutoCloseable {
         return config;
     }
 
-    /** Stops taking connections, tells clients, lets the journal write what is queued, then closes the database. */
+    /**
+     * Shuts down in the order that loses nothing: stop taking connections (and say so on
+     * /readyz), end every live session as interrupted and wait until that is recorded and sealed,
+     * tell the clients ({@code server shutting down}, which the SDK reconnects after), let the
+     * journal write what is queued, then close the database.
+     */
     @Override
     public void close() {
+        long started = System.nanoTime();
+        relay.stopAccepting();
+        try {
+            relay.endSessions().get(config.shutdownTimeout().toMillis() / 2, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("live sessions were not all ended within {}; the next start ends the rest as interrupted",
+                    config.shutdownTimeout().dividedBy(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            log.warn("ending live sessions at shutdown failed; the next start ends them as interrupted", e.getCause());
+        }
         relay.close();
         api.close();
         journal.close();
         database.close();
+        observability.close();
+        log.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 }

@@ -34,6 +34,9 @@ public record ServerConfig(
         int journalBatchSize,
         Duration journalMaxWait,
         int journalQueueCapacity,
+        Duration shutdownTimeout,
+        String logFormat,
+        String logLevel,
         String authIssuer,
         String authAudience,
         Path authJwksFile,
@@ -78,6 +81,11 @@ public record ServerConfig(
         require(journalBatchSize >= 1, Setting.JOURNAL_BATCH_SIZE, "must be at least 1");
         require(journalMaxWait != null && !journalMaxWait.isNegative(), Setting.JOURNAL_MAX_WAIT, "must not be negative");
         require(journalQueueCapacity >= 16, Setting.JOURNAL_QUEUE_CAPACITY, "must be at least 16");
+        require(positive(shutdownTimeout), Setting.SHUTDOWN_TIMEOUT, "must be positive");
+        require("text".equals(logFormat) || "json".equals(logFormat), Setting.LOG_FORMAT,
+                "must be text or json, was '" + logFormat + "'");
+        require(java.util.Set.of("error", "warn", "info", "debug", "trace").contains(logLevel), Setting.LOG_LEVEL,
+                "must be error, warn, info or debug, was '" + logLevel + "'");
         authPublicKeys = java.util.List.copyOf(authPublicKeys);
         allowedOrigins = java.util.List.copyOf(allowedOrigins);
         boolean hasKeys = authJwksFile != null || !authPublicKeys.isEmpty();

@@ -6,7 +6,12 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierline.protocol.Actor;
 import dev.tierline.protocol.Role;
+import dev.tierline.protocol.Event;
+import dev.tierline.protocol.ProtocolCodec;
+import dev.tierline.server.ops.ServiceDeskFigures;
+import dev.tierline.server.recording.EntryCodec;
 import dev.tierline.server.recording.JournalStore;
+import dev.tierline.server.recording.TranscriptChain;
 import dev.tierline.server.recording.TranscriptFormats;
 import dev.tierline.server.recording.TranscriptSigner;
 import dev.tierline.server.recording.TranscriptVerifier;
@@ -49,10 +54,13 @@ public final class HttpApi implements AutoCloseable {
     private final JournalStore store;
     private final TranscriptSigner signer;
     private final Authenticator authenticator;
+    private final ProtocolCodec codec;
     private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService executor;
 
-    public HttpApi(JournalStore store, TranscriptSigner signer, Authenticator authenticator, int threads) {
+    public HttpApi(JournalStore store, TranscriptSigner signer, Authenticator authenticator, ProtocolCodec codec,
+                   int threads) {
+        this.codec = codec;
         this.store = store;
         this.signer = signer;
         this.authenticator = authenticator;
@@ -126,6 +134,9 @@ public final class HttpApi implements AutoCloseable {
             if (parts.length == 3 && parts[0].equals("tickets") && parts[2].equals("history")) {
                 return history(actor, parts[1]);
             }
+            if (parts.length == 1 && parts[0].equals("figures")) {
+                return figures(actor, uri.parameters());
+            }
             if (actor.role() != Role.AUDITOR) {
                 return Response.error(HttpResponseStatus.FORBIDDEN, "forbidden", "auditors only");
             }
@@ -182,6 +193,38 @@ public final class HttpApi implements AutoCloseable {
         }
         ObjectNode body = JsonNodeFactory.instance.objectNode().put("ticket", ticket);
         body.set("entries", entries);
+        return Response.json(HttpResponseStatus.OK, body, json);
+    }
+
+    /**
+     * Service-desk figures for sessions opened in [from, to) (default: the last 30 days), folded
+     * from their recorded events: the same fold the live meters use. For leads: auditors and
+     * L1-L3 technicians.
+     */
+    private Response figures(Actor actor, Map<String, List<String>> query) throws SQLException {
+        boolean allowed = actor.role() == Role.AUDITOR || actor.isTechnician() && actor.tier().isInternal();
+        if (!allowed) {
+            return Response.error(HttpResponseStatus.FORBIDDEN, "forbidden", "auditors and L1-L3 technicians only");
+        }
+        Long to = time(query, "to");
+        Long from = time(query, "from");
+        long toMillis = to == null ? System.currentTimeMillis() : to;
+        long fromMillis = from == null ? toMillis - java.time.Duration.ofDays(30).toMillis() : from;
+        ServiceDeskFigures figures = ServiceDeskFigures.report();
+        int offset = 0;
+        List<JournalStore.SessionRow> page;
+        do {
+            page = store.search(null, null, fromMillis, toMillis, MAX_PAGE, offset);
+            for (JournalStore.SessionRow row : page) {
+                for (JournalStore.Entry entry : store.entries(row.id())) {
+                    figures.accept((Event) codec.decodeServerMessage(TranscriptChain.canonical(EntryCodec.tree(entry))));
+                }
+            }
+            offset += page.size();
+        } while (page.size() == MAX_PAGE);
+        ObjectNode body = JsonNodeFactory.instance.objectNode()
+                .put("from", Instant.ofEpochMilli(fromMillis).toString()).put("to", Instant.ofEpochMilli(toMillis).toString());
+        body.setAll(figures.toJson());
         return Response.json(HttpResponseStatus.OK, body, json);
     }
 

@@ -37,12 +37,16 @@ public final class Journal implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Journal.class);
     private static final long PROBE_INTERVAL_MILLIS = 250;
 
-    /** Told when recording stops and starts working; called on the writer thread. */
+    /** Told when recording stops and starts working, and of each committed batch; called on the writer thread. */
     public interface Listener {
         default void impaired(String reason) {
         }
 
         default void recovered() {
+        }
+
+        /** {@code events} are durable now, in commit order; {@code nanos} is how long the write and commit took. */
+        default void committed(List<Event> events, long nanos) {
         }
     }
 
@@ -152,6 +156,21 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    private void notifyCommitted(List<Pending> accepted, long nanos) {
+        if (listeners.isEmpty() || accepted.isEmpty()) {
+            return;
+        }
+        List<Event> events = new ArrayList<>();
+        accepted.forEach(p -> events.addAll(p.events()));
+        for (Listener listener : listeners) {
+            try {
+                listener.committed(events, nanos);
+            } catch (RuntimeException e) {
+                log.warn("a journal listener failed; recording goes on", e); // metrics must never stop the journal
+            }
+        }
+    }
+
     /** Takes what is queued, up to the batch size; waits up to maxWait for more when asked to. */
     private void fill(List<Pending> batch, int events) throws InterruptedException {
         long deadline = System.nanoTime() + maxWaitNanos;
@@ -170,6 +189,7 @@ public final class Journal implements AutoCloseable {
     }
 
     private void write(List<Pending> batch) {
+        long started = System.nanoTime();
         Map<String, JournalStore.Head> tentative = new HashMap<>();
         List<Pending> accepted = new ArrayList<>();
         List<Pending> refused = new ArrayList<>();
@@ -203,6 +223,7 @@ public final class Journal implements AutoCloseable {
             return;
         }
         heads.putAll(tentative);
+        notifyCommitted(accepted, System.nanoTime() - started);
         for (Pending pending : accepted) {
             for (Event event : pending.events()) {
                 if (event.type() == EventType.SESSION_ENDED) {

@@ -126,8 +126,8 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             connection.close(ErrorCode.RATE_LIMITED.closeCode(), "rate limit exceeded repeatedly");
             return;
         }
-        connection.send(hub.wrap(hub.codec().encode(ErrorReply.of(commandId, ErrorCode.RATE_LIMITED,
-                "over " + config.messagesPerSecond() + " messages per second; slow down"))));
+        connection.send(hub.error(ErrorReply.of(commandId, ErrorCode.RATE_LIMITED,
+                "over " + config.messagesPerSecond() + " messages per second; slow down")));
     }
 
     private void hello(Connection connection, Command command) {
@@ -140,8 +140,8 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         InetAddress address = connection.remoteAddress();
         if (withKey && address != null && !keyGuesses.mayTry(address)) {
             metrics.rateLimited.increment();
-            connection.send(hub.wrap(hub.codec().encode(ErrorReply.of(command.id(), ErrorCode.RATE_LIMITED,
-                    "too many wrong session keys from this address; wait a minute"))));
+            connection.send(hub.error(ErrorReply.of(command.id(), ErrorCode.RATE_LIMITED,
+                    "too many wrong session keys from this address; wait a minute")));
             connection.close(ErrorCode.RATE_LIMITED.closeCode(), "too many wrong session keys");
             return;
         }
@@ -152,8 +152,8 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
             if (withKey && address != null) {
                 keyGuesses.wrongKey(address);
             }
-            connection.send(hub.wrap(hub.codec().encode(ErrorReply.of(command.id(), ErrorCode.UNAUTHENTICATED,
-                    e.getMessage()))));
+            connection.send(hub.error(ErrorReply.of(command.id(), ErrorCode.UNAUTHENTICATED,
+                    e.getMessage())));
             connection.close(ErrorCode.UNAUTHENTICATED.closeCode(), "unauthenticated: " + e.getMessage());
             return;
         }
@@ -167,8 +167,7 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
 
     /** Answers a bad frame; a long run of them is a broken or hostile client, and is closed. */
     private void refuse(Connection connection, ErrorReply error) {
-        metrics.errorsSent.increment();
-        connection.send(hub.wrap(hub.codec().encode(error)));
+        connection.send(hub.error(error));
         if (++connection.consecutiveErrors >= config.maxConsecutiveErrors()) {
             connection.close(error.code().closeCode(), "too many bad frames in a row");
         }

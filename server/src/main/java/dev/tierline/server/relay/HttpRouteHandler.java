@@ -16,15 +16,23 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import dev.tierline.server.http.HttpApi;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
-/** Plain HTTP on the WebSocket port: {@code /healthz}, and {@code /api/*} handed to the {@link HttpApi}. */
+/**
+ * Plain HTTP on the WebSocket port: {@code /healthz} (alive), {@code /readyz} (should get clients),
+ * {@code /metrics} (Prometheus), and {@code /api/*} handed to the {@link HttpApi}.
+ */
 final class HttpRouteHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final IntSupplier sessions;
     private final HttpApi api;
+    private final Supplier<String> metrics;
+    private final Supplier<String> notReadyBecause;
 
-    HttpRouteHandler(IntSupplier sessions, HttpApi api) {
+    HttpRouteHandler(IntSupplier sessions, HttpApi api, Supplier<String> metrics, Supplier<String> notReadyBecause) {
         this.sessions = sessions;
         this.api = api;
+        this.metrics = metrics;
+        this.notReadyBecause = notReadyBecause;
     }
 
     @Override
@@ -36,9 +44,19 @@ final class HttpRouteHandler extends SimpleChannelInboundHandler<FullHttpRequest
             return;
         }
         FullHttpResponse response;
-        if (path.equals("/healthz") && request.method().equals(HttpMethod.GET)) {
+        boolean get = request.method().equals(HttpMethod.GET);
+        if (path.equals("/healthz") && get) {
             response = json(HttpResponseStatus.OK, "{\"status\":\"ok\",\"sessions\":" + sessions.getAsInt() + "}");
-        } else if (path.equals("/healthz")) {
+        } else if (path.equals("/readyz") && get) {
+            String reason = notReadyBecause.get();
+            response = reason == null ? json(HttpResponseStatus.OK, "{\"status\":\"ready\"}")
+                    : json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"not ready\",\"reason\":\"" + reason + "\"}");
+        } else if (path.equals("/metrics") && get) {
+            response = new DefaultFullHttpResponse(request11(), HttpResponseStatus.OK,
+                    Unpooled.copiedBuffer(metrics.get(), StandardCharsets.UTF_8));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        } else if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")) {
             response = json(HttpResponseStatus.METHOD_NOT_ALLOWED,
                     "{\"code\":\"bad_request\",\"message\":\"use GET\"}");
         } else {

@@ -1,6 +1,12 @@
 package dev.tierline.server.relay;
 
+import dev.tierline.protocol.Actor;
 import dev.tierline.protocol.CodecLimits;
+import dev.tierline.protocol.Tier;
+import dev.tierline.server.ops.Observability;
+import dev.tierline.server.session.SessionState;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.tierline.protocol.Protocol;
 import dev.tierline.protocol.ProtocolCodec;
 import dev.tierline.protocol.ReplyBody;
@@ -42,11 +48,15 @@ public final class RelayServer implements AutoCloseable {
     private final Channel serverChannel;
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final SessionHub hub;
-    private final RelayMetrics metrics = new RelayMetrics();
+    private final RelayMetrics metrics;
+    private final Journal journal;
+    private volatile boolean accepting = true;
 
     private RelayServer(ServerConfig config, SslContext tls, Authenticator authenticator, SessionKeys keys,
-                        InvitationRegistry invitations, Journal journal, HttpApi api, String version)
-            throws InterruptedException {
+                        InvitationRegistry invitations, Journal journal, HttpApi api, Observability observability,
+                        String version) throws InterruptedException {
+        this.metrics = observability.relay();
+        this.journal = journal;
         int threads = config.ioThreads() == 0 ? 2 * Runtime.getRuntime().availableProcessors() : config.ioThreads();
         boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
@@ -57,7 +67,7 @@ public final class RelayServer implements AutoCloseable {
         RelayInitializer initializer = new RelayInitializer(config.hardFrameLimit(),
                 new AddressLimiter(config.connectionsPerAddress(), metrics), tls, config.pingInterval().toMillis(),
                 new OriginGuard(config.allowedOrigins(), Protocol.WEBSOCKET_PATH),
-                () -> new HttpRouteHandler(hub::sessionCount, api),
+                () -> new HttpRouteHandler(hub::sessionCount, api, observability::scrape, this::notReadyBecause),
                 () -> new FrameHandler(config, authenticator, hub, info, metrics, keyGuesses));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
@@ -77,13 +87,64 @@ public final class RelayServer implements AutoCloseable {
             shutdownGroups();
             throw e;
         }
+        registerGauges(observability.registry());
+    }
+
+    private void registerGauges(MeterRegistry registry) {
+        Gauge.builder("tierline.connections.open", channels, ChannelGroup::size)
+                .description("open client connections (WebSocket and HTTP)").register(registry);
+        Gauge.builder("tierline.outbound.bytes", channels, RelayServer::unsentBytes)
+                .description("bytes queued for clients and not yet written to their sockets").register(registry);
+        for (SessionState.Status status : SessionState.Status.values()) {
+            if (status != SessionState.Status.NEW && status != SessionState.Status.ENDED) {
+                Gauge.builder("tierline.sessions", hub, h -> h.sessionsIn(status))
+                        .tag("state", status.name().toLowerCase(java.util.Locale.ROOT))
+                        .description("open sessions on this node, by state").register(registry);
+            }
+        }
+        Gauge.builder("tierline.participants", hub, h -> h.participants(Actor::isEndUser))
+                .tags("role", "end_user", "tier", "none").description("participants present, by role and tier")
+                .register(registry);
+        for (Tier tier : Tier.values()) {
+            Gauge.builder("tierline.participants", hub, h -> h.participants(a -> a.isTechnician() && a.tier() == tier))
+                    .tags("role", "technician", "tier", tier.name()).description("participants present, by role and tier")
+                    .register(registry);
+        }
+    }
+
+    private static double unsentBytes(ChannelGroup channels) {
+        long total = 0;
+        for (Channel channel : channels) {
+            var buffer = channel.unsafe().outboundBuffer();
+            total += buffer == null ? 0 : buffer.totalPendingWriteBytes();
+        }
+        return total;
+    }
+
+    /** Why this node should not get new clients now, or {@code null} when it should. */
+    public String notReadyBecause() {
+        if (!accepting) {
+            return "shutting down";
+        }
+        return journal.isHealthy() ? null : "the journal cannot write";
+    }
+
+    /** Stops taking connections; the ones open stay until {@link #close()}. */
+    public void stopAccepting() {
+        accepting = false;
+        serverChannel.close().syncUninterruptibly();
+    }
+
+    /** Ends every live session as interrupted by the shutdown, recorded and sealed. */
+    public java.util.concurrent.CompletableFuture<Void> endSessions() {
+        return hub.shutDownSessions();
     }
 
     /** @param tls the server's TLS context, or {@code null} for plain ws:// and http:// */
     public static RelayServer start(ServerConfig config, SslContext tls, Authenticator authenticator, SessionKeys keys,
-                                    InvitationRegistry invitations, Journal journal, HttpApi api, String version)
-            throws InterruptedException {
-        return new RelayServer(config, tls, authenticator, keys, invitations, journal, api, version);
+                                    InvitationRegistry invitations, Journal journal, HttpApi api,
+                                    Observability observability, String version) throws InterruptedException {
+        return new RelayServer(config, tls, authenticator, keys, invitations, journal, api, observability, version);
     }
 
     private static EventLoop[] loopsOf(EventLoopGroup group) {
@@ -109,6 +170,7 @@ public final class RelayServer implements AutoCloseable {
     /** Stops accepting, tells every client the server is going (a reconnectable close), and stops the loops. */
     @Override
     public void close() {
+        accepting = false;
         serverChannel.close().syncUninterruptibly();
         channels.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE.code(),
                 "server shutting down"), ch -> ch.pipeline().get(HandlerNames.FRAMES) != null)

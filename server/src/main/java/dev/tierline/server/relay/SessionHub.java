@@ -23,6 +23,7 @@ import io.netty.channel.EventLoop;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -63,12 +64,15 @@ final class SessionHub {
 
     void dispatch(Connection connection, Command command) {
         switch (command.type()) {
-            case QUEUE_LIST -> connection.send(wrap(codec.encode(queue(connection, command))));
+            case QUEUE_LIST -> {
+                ServerMessage answer = queue(connection, command);
+                connection.send(answer instanceof ErrorReply refused ? error(refused) : wrap(codec.encode(answer)));
+            }
             case SESSION_CREATE, REQUEST_OPEN -> open(connection, command);
             case SESSION_ACCEPT -> {
                 ErrorReply refused = openSessionsLimit(connection, command);
                 if (refused != null) {
-                    connection.send(wrap(codec.encode(refused)));
+                    connection.send(error(refused));
                 } else {
                     route(connection, command);
                 }
@@ -80,8 +84,8 @@ final class SessionHub {
     private void route(Connection connection, Command command) {
         SessionRuntime runtime = sessions.get(command.session());
         if (runtime == null) {
-            connection.send(wrap(codec.encode(ErrorReply.of(command.id(), ErrorCode.NOT_FOUND,
-                    "no open session " + command.session()))));
+            connection.send(error(ErrorReply.of(command.id(), ErrorCode.NOT_FOUND,
+                    "no open session " + command.session())));
             return;
         }
         runtime.submit(connection, command);
@@ -94,7 +98,7 @@ final class SessionHub {
                 : command.body() instanceof CommandBody.RequestOpen open ? queueLimit(command, open.topic())
                 : openSessionsLimit(connection, command);
         if (refused != null) {
-            connection.send(wrap(codec.encode(refused)));
+            connection.send(error(refused));
             return;
         }
         String id = Secrets.id("s-");
@@ -146,6 +150,22 @@ final class SessionHub {
                 .orElse(null);
     }
 
+    /** Ends every live session as interrupted by the shutdown; completes when all are recorded (or refused). */
+    CompletableFuture<Void> shutDownSessions() {
+        return CompletableFuture.allOf(sessions.values().stream().map(SessionRuntime::shutDown)
+                .toArray(CompletableFuture[]::new));
+    }
+
+    /** Counts of this node's sessions and present participants, for the gauges. */
+    long sessionsIn(SessionState.Status status) {
+        return sessions.values().stream().filter(r -> r.state().status() == status).count();
+    }
+
+    long participants(java.util.function.Predicate<Actor> match) {
+        return sessions.values().stream().flatMap(r -> r.state().members().values().stream())
+                .filter(m -> match.test(m.actor())).count();
+    }
+
     void connectionClosed(Connection connection) {
         for (SessionRuntime runtime : connection.sessions.values()) {
             runtime.connectionClosed(connection);
@@ -175,6 +195,12 @@ final class SessionHub {
             buffer.release();
             throw e;
         }
+    }
+
+    /** An error reply, counted by its code. */
+    ByteBuf error(ErrorReply error) {
+        metrics.error(error.code());
+        return wrap(codec.encode(error));
     }
 
     ByteBuf wrap(byte[] bytes) {

@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -172,6 +173,24 @@ final class SessionRuntime {
     }
 
     /** Server-noticed inputs (drops, timers): recorded like commands, answered to nobody. */
+    /**
+     * Ends the session because the server is going down: recorded and sealed like any end, and
+     * delivered so participants see why. Completes when that is done or cannot be done.
+     */
+    CompletableFuture<Void> shutDown() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            Decision decision = SessionDecider.decide(state, new Input.Interrupted("the server was shut down"),
+                    Actor.SERVER, context());
+            if (!(decision instanceof Decision.Accept accept) || impaired) {
+                done.complete(null);
+                return;
+            }
+            commit(decideEvents(accept, Actor.SERVER), null, () -> done.complete(null), reason -> done.complete(null));
+        });
+        return done;
+    }
+
     private void apply(Input input, Consumer<List<Event>> afterDelivery) {
         Decision decision = SessionDecider.decide(state, input, Actor.SERVER, context());
         if (decision instanceof Decision.Accept accept && !impaired) {
@@ -343,7 +362,7 @@ final class SessionRuntime {
         byte[] bytes = hub.codec().encode(message);
         List<Connection> waiting;
         if (message instanceof ErrorReply error) {
-            hub.metrics().errorsSent.increment();
+            hub.metrics().error(error.code());
             // unavailable was not applied: a retry must be decided afresh
             waiting = error.code() == ErrorCode.UNAVAILABLE ? recent.abandon(error.re()) : recent.complete(error.re(), bytes);
         } else {

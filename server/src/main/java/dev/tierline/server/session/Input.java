@@ -34,6 +34,11 @@ public sealed interface Input {
     /** Nothing happened in the session for the configured idle time. */
     record IdleTimeout() implements Input {}
 
-    /** The server stopped while the session was live; found when it starts again. */
-    record Interrupted() implements Input {}
+    /** The server stopped, or is stopping, while the session was live. */
+    record Interrupted(String reason) implements Input {
+        /** Found when the server starts again after it stopped without ending the session. */
+        public Interrupted() {
+            this("the server stopped while the session was live");
+        }
+    }
 }

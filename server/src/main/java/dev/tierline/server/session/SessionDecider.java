@@ -52,10 +52,10 @@ public final class SessionDecider {
             return state.status() == Status.ENDED || state.status() == Status.NEW
                     ? reject(ErrorCode.CONFLICT, "session is not open")
                     : end(state, "abandoned", "idle timeout", "timeout");
-        } else if (input instanceof Input.Interrupted) {
+        } else if (input instanceof Input.Interrupted interrupted) {
             return state.status() == Status.ENDED || state.status() == Status.NEW
                     ? reject(ErrorCode.CONFLICT, "session is not open")
-                    : end(state, "interrupted", "the server stopped while the session was live", "interrupted");
+                    : end(state, "interrupted", interrupted.reason(), "interrupted");
         }
         throw new IllegalArgumentException("unknown input " + input);
     }

@@ -9,25 +9,19 @@ import dev.tierline.protocol.Actor;
 import dev.tierline.protocol.Role;
 import dev.tierline.protocol.Tier;
 import dev.tierline.server.RawClient;
+import dev.tierline.server.ServerProcess;
 import dev.tierline.server.WireSessions;
 import dev.tierline.server.security.DevTokenIssuer;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,49 +33,25 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern LISTENING = Pattern.compile("listening on ws://127\\.0\\.0\\.1:(\\d+)/ws");
     private static final int MESSAGES_PER_CLIENT = 3000;
 
     @TempDir
     Path dataDir;
-    private Process process;
+    private ServerProcess server;
 
     @AfterEach
     void stop() {
-        if (process != null) {
-            process.destroyForcibly();
+        if (server != null) {
+            server.close();
         }
     }
 
     /** Starts the packaged server jar on a free port and returns the port once it listens. */
     private int startServer() throws Exception {
-        Path jar = Path.of("target", "tierline-server.jar");
-        assertThat(jar).as("the integration tests run after 'package'").exists();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "serve", "--port", "0", "--data-dir", dataDir.toString())
-                .redirectErrorStream(true);
         // the clients publish as fast as they can, to have much in flight at the kill: no rate limit
-        builder.environment().put("TIERLINE_LIMITS_MESSAGES_PER_SECOND", "1000000");
-        builder.environment().put("TIERLINE_LIMITS_MESSAGE_BURST", "1000000");
-        process = builder.start();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = out.readLine()) != null; ) {
-                    Matcher m = LISTENING.matcher(line);
-                    if (m.find()) {
-                        port.complete(Integer.parseInt(m.group(1)));
-                    }
-                }
-                port.completeExceptionally(new IllegalStateException("server exited before listening"));
-            } catch (Exception e) {
-                port.completeExceptionally(e);
-            }
-        }, "server-output");
-        reader.setDaemon(true);
-        reader.start();
-        return port.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+        server = ServerProcess.jar(dataDir, Map.of("TIERLINE_LIMITS_MESSAGES_PER_SECOND", "1000000",
+                "TIERLINE_LIMITS_MESSAGE_BURST", "1000000"));
+        return server.port();
     }
 
     @Test
@@ -113,7 +83,7 @@ class CrashRecoveryIT {
             clients.forEach(RawClient::flush);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
                     .until(() -> user.count("chat.message") >= 1000);
-            process.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no flush
+            server.kill(); // SIGKILL: no shutdown hook, no flush
             await().atMost(Duration.ofSeconds(10)).until(() -> clients.stream().noneMatch(RawClient::isOpen));
         }
 

@@ -16,6 +16,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -68,6 +71,11 @@ class JournalFailureIT {
         return server.devTokens().mint(new Actor(id, id, role, tier), Duration.ofHours(1));
     }
 
+    private HttpResponse<String> readyz() throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.httpUri().resolve("/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     @Test
     void recordedCommandsAreRefusedWhileTheJournalCannotWriteAndTheSessionGoesOnAfter() throws Exception {
         try (RawClient owner = RawClient.connect(server.webSocketUri());
@@ -87,10 +95,14 @@ class JournalFailureIT {
             owner.awaitMessage(m -> m.path("body").path("status").asText().equals("impaired"));
             JsonNode grant = user.command("chat.send", session, Map.of("text", "NEVER-RECORDED either"));
             assertThat(grant.path("code").asText()).isEqualTo("unavailable");
+            HttpResponse<String> ready = readyz();
+            assertThat(ready.statusCode()).as("a load balancer sends no one new here").isEqualTo(503);
+            assertThat(ready.body()).contains("the journal cannot write");
 
             broken = false;
             user.awaitMessage(m -> m.path("type").asText().equals("recording.status")
                     && m.path("body").path("status").asText().equals("ok"));
+            assertThat(readyz().statusCode()).isEqualTo(200);
             JsonNode after = owner.command("chat.send", session, Map.of("text", "recorded two"));
             assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
             assertThat(after.path("seq").asLong()).as("no gap where the refused commands were").isEqualTo(before + 1);
