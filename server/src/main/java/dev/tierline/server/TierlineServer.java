@@ -19,6 +19,12 @@ import io.netty.handler.ssl.SslContext;
 import dev.tierline.server.security.TokenVerifier;
 import dev.tierline.server.security.TrustedKey;
 import dev.tierline.server.ops.Observability;
+import dev.tierline.server.tickets.OutboxStore;
+import dev.tierline.server.tickets.OutboxWorker;
+import dev.tierline.server.tickets.RequestTrackerSink;
+import dev.tierline.server.tickets.TicketOutbox;
+import dev.tierline.server.tickets.TicketSink;
+import dev.tierline.server.tickets.WebhookSink;
 import java.time.Clock;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -46,10 +52,13 @@ public final class TierlineServer implements AutoCloseable {
     private final HttpApi api;
     private final RelayServer relay;
     private final Observability observability;
+    private final OutboxWorker outboxWorker;
 
     private TierlineServer(ServerConfig config, Path dataDir, DevTokenIssuer devTokens, Database database,
-                           Journal journal, HttpApi api, RelayServer relay, Observability observability) {
+                           Journal journal, HttpApi api, RelayServer relay, Observability observability,
+                           OutboxWorker outboxWorker) {
         this.observability = observability;
+        this.outboxWorker = outboxWorker;
         this.config = config;
         this.dataDir = dataDir;
         this.devTokens = devTokens;
@@ -83,6 +92,18 @@ public final class TierlineServer implements AutoCloseable {
                 config.journalBatchSize(), config.journalMaxWait(), config.journalQueueCapacity());
         Observability observability = new Observability();
         journal.addListener(observability.journalListener());
+        List<TicketSink> sinks = ticketSinks(config);
+        OutboxStore outboxStore = new OutboxStore(journalSource);
+        java.util.concurrent.atomic.AtomicReference<RelayServer> bound = new java.util.concurrent.atomic.AtomicReference<>();
+        TicketOutbox outbox = new TicketOutbox(outboxStore, sinks.stream().map(TicketSink::name).toList(),
+                () -> publicUrl(config, bound.get() == null ? config.port() : bound.get().address().getPort()));
+        journal.outbox(outbox);
+        OutboxWorker outboxWorker = sinks.isEmpty() ? null : new OutboxWorker(outboxStore, sinks,
+                config.ticketsRetryBase(), config.ticketsRetryMax(), observability.registry());
+        if (outboxWorker != null) {
+            outbox.onCommitted(outboxWorker::wake);
+            log.info("delivering session records to {}", sinks.stream().map(TicketSink::name).toList());
+        }
         int interrupted = InterruptedSessions.endAll(journal, codec);
         if (interrupted > 0) {
             log.warn("{} sessions were live when the server last stopped; they are ended as interrupted and sealed",
@@ -91,10 +112,11 @@ public final class TierlineServer implements AutoCloseable {
         SessionKeys keys = new SessionKeys(config.sessionKeyTtl(), 4L * config.maxSessions());
         InvitationRegistry invitations = new InvitationRegistry(16L * config.maxSessions());
         Authenticator authenticator = new Authenticator(tokenVerifier(config, devTokens), keys);
-        HttpApi api = new HttpApi(journal.store(), journal.signer(), authenticator, codec, Math.max(1, config.journalPoolSize() - 1));
+        HttpApi api = new HttpApi(journal.store(), journal.signer(), authenticator, codec, outboxStore, Math.max(1, config.journalPoolSize() - 1));
         RelayServer relay = RelayServer.start(config, tlsContext(config, dataDir), authenticator, keys, invitations,
                 journal, api, observability, version());
-        return new TierlineServer(config, dataDir, devTokens, database, journal, api, relay, observability);
+        bound.set(relay);
+        return new TierlineServer(config, dataDir, devTokens, database, journal, api, relay, observability, outboxWorker);
     }
 
     private static SslContext tlsContext(ServerConfig config, Path dataDir) throws IOException {
@@ -106,6 +128,26 @@ public final class TierlineServer implements AutoCloseable {
         }
         Path[] dev = TlsContexts.devCertificate(dataDir.resolve("tls"), config.host());
         return TlsContexts.server(dev[0], dev[1]);
+    }
+
+    private static List<TicketSink> ticketSinks(ServerConfig config) {
+        List<TicketSink> sinks = new ArrayList<>();
+        if (!config.ticketsRtUrl().isEmpty()) {
+            sinks.add(new RequestTrackerSink(config.ticketsRtUrl(), config.ticketsRtUser(), config.ticketsRtPassword(),
+                    config.ticketsRtToken(), config.ticketsRtQueue(), config.ticketsTimeout()));
+        }
+        if (!config.ticketsWebhookUrl().isEmpty()) {
+            sinks.add(new WebhookSink(config.ticketsWebhookUrl(), config.ticketsWebhookSecret(), config.ticketsTimeout()));
+        }
+        return sinks;
+    }
+
+    private static String publicUrl(ServerConfig config, int port) {
+        if (!config.publicUrl().isEmpty()) {
+            return config.publicUrl();
+        }
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        return (config.tlsEnabled() ? "https://" : "http://") + host + ":" + port;
     }
 
     /** The configured issuer, and in dev mode the development issuer beside it. */
@@ -208,6 +250,9 @@ public final class TierlineServer implements AutoCloseable {
         relay.close();
         api.close();
         journal.close();
+        if (outboxWorker != null) {
+            outboxWorker.close(); // undelivered rows stay in the outbox for the next start
+        }
         database.close();
         observability.close();
         log.info("stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));

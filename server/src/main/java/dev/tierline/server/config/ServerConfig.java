@@ -37,6 +37,17 @@ public record ServerConfig(
         Duration shutdownTimeout,
         String logFormat,
         String logLevel,
+        String publicUrl,
+        String ticketsRtUrl,
+        String ticketsRtUser,
+        String ticketsRtPassword,
+        String ticketsRtToken,
+        String ticketsRtQueue,
+        String ticketsWebhookUrl,
+        String ticketsWebhookSecret,
+        Duration ticketsTimeout,
+        Duration ticketsRetryBase,
+        Duration ticketsRetryMax,
         String authIssuer,
         String authAudience,
         Path authJwksFile,
@@ -86,6 +97,20 @@ public record ServerConfig(
                 "must be text or json, was '" + logFormat + "'");
         require(java.util.Set.of("error", "warn", "info", "debug", "trace").contains(logLevel), Setting.LOG_LEVEL,
                 "must be error, warn, info or debug, was '" + logLevel + "'");
+        require(publicUrl.isEmpty() || publicUrl.matches("https?://.+"), Setting.PUBLIC_URL, "must be an http(s) URL");
+        require(ticketsRtUrl.isEmpty() || ticketsRtUrl.matches("https?://.+"), Setting.TICKETS_RT_URL,
+                "must be an http(s) URL");
+        require(ticketsRtUrl.isEmpty() || !ticketsRtToken.isEmpty() || !ticketsRtUser.isEmpty(), Setting.TICKETS_RT_USER,
+                "or tickets.rt.token is needed with tickets.rt.url");
+        require(!ticketsRtQueue.isBlank(), Setting.TICKETS_RT_QUEUE, "must not be empty");
+        require(ticketsWebhookUrl.isEmpty() || ticketsWebhookUrl.matches("https?://.+"), Setting.TICKETS_WEBHOOK_URL,
+                "must be an http(s) URL");
+        require(ticketsWebhookUrl.isEmpty() || ticketsWebhookSecret.length() >= 16, Setting.TICKETS_WEBHOOK_SECRET,
+                "of at least 16 characters is needed with tickets.webhook.url");
+        require(positive(ticketsTimeout), Setting.TICKETS_TIMEOUT, "must be positive");
+        require(positive(ticketsRetryBase), Setting.TICKETS_RETRY_BASE, "must be positive");
+        require(ticketsRetryMax != null && ticketsRetryBase != null && ticketsRetryMax.compareTo(ticketsRetryBase) >= 0,
+                Setting.TICKETS_RETRY_MAX, "must be at least tickets.retryBase");
         authPublicKeys = java.util.List.copyOf(authPublicKeys);
         allowedOrigins = java.util.List.copyOf(allowedOrigins);
         boolean hasKeys = authJwksFile != null || !authPublicKeys.isEmpty();

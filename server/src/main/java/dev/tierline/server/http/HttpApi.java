@@ -9,6 +9,8 @@ import dev.tierline.protocol.Role;
 import dev.tierline.protocol.Event;
 import dev.tierline.protocol.ProtocolCodec;
 import dev.tierline.server.ops.ServiceDeskFigures;
+import dev.tierline.server.tickets.Delivery;
+import dev.tierline.server.tickets.OutboxStore;
 import dev.tierline.server.recording.EntryCodec;
 import dev.tierline.server.recording.JournalStore;
 import dev.tierline.server.recording.TranscriptChain;
@@ -55,12 +57,14 @@ public final class HttpApi implements AutoCloseable {
     private final TranscriptSigner signer;
     private final Authenticator authenticator;
     private final ProtocolCodec codec;
+    private final OutboxStore outbox;
     private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService executor;
 
     public HttpApi(JournalStore store, TranscriptSigner signer, Authenticator authenticator, ProtocolCodec codec,
-                   int threads) {
+                   OutboxStore outbox, int threads) {
         this.codec = codec;
+        this.outbox = outbox;
         this.store = store;
         this.signer = signer;
         this.authenticator = authenticator;
@@ -142,6 +146,9 @@ public final class HttpApi implements AutoCloseable {
             }
             if (parts.length == 1 && parts[0].equals("sessions")) {
                 return search(uri.parameters());
+            }
+            if (parts.length == 1 && parts[0].equals("deliveries")) {
+                return deliveries(uri.parameters());
             }
             if (parts.length == 3 && parts[0].equals("sessions") && parts[2].equals("transcript")) {
                 return transcript(parts[1], format(request, uri.parameters()));
@@ -225,6 +232,35 @@ public final class HttpApi implements AutoCloseable {
         ObjectNode body = JsonNodeFactory.instance.objectNode()
                 .put("from", Instant.ofEpochMilli(fromMillis).toString()).put("to", Instant.ofEpochMilli(toMillis).toString());
         body.setAll(figures.toJson());
+        return Response.json(HttpResponseStatus.OK, body, json);
+    }
+
+    /** Deliveries to ticket systems and webhooks: {@code state=stuck} (default), {@code pending} or {@code delivered}. */
+    private Response deliveries(Map<String, List<String>> query) throws SQLException {
+        String state = param(query, "state") == null ? "stuck" : param(query, "state");
+        int limit = intParam(query, "limit", 100);
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be 1-" + MAX_PAGE);
+        }
+        ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+        for (Delivery d : outbox.list(state, limit)) {
+            ObjectNode row = rows.addObject().put("id", d.id()).put("sink", d.sink()).put("kind", d.kind())
+                    .put("ticket", d.ticket()).put("session", d.session())
+                    .put("createdAt", Instant.ofEpochMilli(d.createdAt()).toString()).put("attempts", d.attempts());
+            if (d.deliveredAt() != null) {
+                row.put("deliveredAt", Instant.ofEpochMilli(d.deliveredAt()).toString());
+                if (d.externalRef() != null) {
+                    row.put("externalRef", d.externalRef());
+                }
+            } else {
+                row.put("nextAttemptAt", Instant.ofEpochMilli(d.nextAttemptAt()).toString());
+                if (d.lastError() != null) {
+                    row.put("lastError", d.lastError());
+                }
+            }
+        }
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("state", state);
+        body.set("deliveries", rows);
         return Response.json(HttpResponseStatus.OK, body, json);
     }
 

@@ -6,6 +6,7 @@ import dev.tierline.protocol.Event;
 import dev.tierline.protocol.EventBody;
 import dev.tierline.protocol.EventType;
 import dev.tierline.protocol.Participant;
+import dev.tierline.server.tickets.TicketOutbox;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -72,6 +73,7 @@ public final class Journal implements AutoCloseable {
     private final Thread writer;
     private volatile boolean running = true;
     private volatile String failure;
+    private volatile TicketOutbox outbox;
 
     public Journal(DataSource dataSource, TranscriptSigner signer, ObjectMapper protocolMapper, int batchSize,
                    Duration maxWait, int queueCapacity) {
@@ -85,6 +87,11 @@ public final class Journal implements AutoCloseable {
         this.writer = new Thread(this::run, "tierline-journal");
         writer.setDaemon(true);
         writer.start();
+    }
+
+    /** Deliveries to outside ticket systems, written in the same transactions as the events. */
+    public void outbox(TicketOutbox outbox) {
+        this.outbox = outbox.isEmpty() ? null : outbox;
     }
 
     public void addListener(Listener listener) {
@@ -211,8 +218,19 @@ public final class Journal implements AutoCloseable {
                 writeSessionRows(c, sideEffects, true);
                 store.insertEntries(c, entries);
                 writeSessionRows(c, sideEffects, false);
-                sealEnded(c, sideEffects, tentative);
+                TicketOutbox deliveries = outbox;
+                if (deliveries != null) {
+                    for (Event event : sideEffects) {
+                        if (event.type() == EventType.NOTE_ADDED) {
+                            deliveries.noteAdded(c, event);
+                        }
+                    }
+                }
+                sealEnded(c, sideEffects, tentative, deliveries);
                 c.commit();
+                if (deliveries != null) {
+                    deliveries.committed();
+                }
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;
@@ -282,8 +300,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /** A session that ended in this batch is sealed and its ticket history written, in the same transaction. */
-    private void sealEnded(Connection c, List<Event> events, Map<String, JournalStore.Head> tentative)
-            throws SQLException {
+    private void sealEnded(Connection c, List<Event> events, Map<String, JournalStore.Head> tentative,
+                           TicketOutbox deliveries) throws SQLException {
         for (Event event : events) {
             if (event.type() != EventType.SESSION_ENDED) {
                 continue;
@@ -296,12 +314,19 @@ public final class Journal implements AutoCloseable {
             store.sealSession(c, event.session(), at, ended.outcome(), head.seq(), head.hash(), signature.keyId(),
                     signature.value());
             List<JsonNode> trees = new ArrayList<>();
-            for (JournalStore.Entry entry : store.entries(c, event.session())) {
+            List<JournalStore.Entry> entries = store.entries(c, event.session());
+            for (JournalStore.Entry entry : entries) {
                 trees.add(EntryCodec.tree(entry));
             }
             var history = TicketHistory.build(trees, head.hash(), signature.keyId(), signature.value());
             store.insertHistory(c, new JournalStore.HistoryRow(history.path("ticket").asText(), event.session(), at,
                     history.toString()));
+            if (deliveries != null) {
+                JournalStore.SessionRow row = new JournalStore.SessionRow(event.session(), history.path("ticket").asText(),
+                        history.path("title").asText(null), null, 0, at, ended.outcome(), head.seq(), head.hash(),
+                        signature.keyId(), signature.value());
+                deliveries.sessionSealed(c, history, TranscriptFormats.text(entries, row));
+            }
         }
     }
 

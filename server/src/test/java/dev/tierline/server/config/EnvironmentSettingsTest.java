@@ -55,6 +55,17 @@ class EnvironmentSettingsTest {
         sample(Setting.SHUTDOWN_TIMEOUT, "PT5S", ServerConfig::shutdownTimeout, Duration.ofSeconds(5));
         sample(Setting.LOG_FORMAT, "json", ServerConfig::logFormat, "json");
         sample(Setting.LOG_LEVEL, "DEBUG", ServerConfig::logLevel, "debug");
+        sample(Setting.PUBLIC_URL, "https://support.example.com", ServerConfig::publicUrl, "https://support.example.com");
+        sample(Setting.TICKETS_RT_URL, "https://rt.example.com", ServerConfig::ticketsRtUrl, "https://rt.example.com");
+        sample(Setting.TICKETS_RT_USER, "tierline", ServerConfig::ticketsRtUser, "tierline");
+        sample(Setting.TICKETS_RT_PASSWORD, "pw", ServerConfig::ticketsRtPassword, "pw");
+        sample(Setting.TICKETS_RT_TOKEN, "1-14-abc", ServerConfig::ticketsRtToken, "1-14-abc");
+        sample(Setting.TICKETS_RT_QUEUE, "Support", ServerConfig::ticketsRtQueue, "Support");
+        sample(Setting.TICKETS_WEBHOOK_URL, "https://hooks.example.com/t", ServerConfig::ticketsWebhookUrl, "https://hooks.example.com/t");
+        sample(Setting.TICKETS_WEBHOOK_SECRET, "0123456789abcdef0123", ServerConfig::ticketsWebhookSecret, "0123456789abcdef0123");
+        sample(Setting.TICKETS_TIMEOUT, "PT3S", ServerConfig::ticketsTimeout, Duration.ofSeconds(3));
+        sample(Setting.TICKETS_RETRY_BASE, "PT1S", ServerConfig::ticketsRetryBase, Duration.ofSeconds(1));
+        sample(Setting.TICKETS_RETRY_MAX, "PT10M", ServerConfig::ticketsRetryMax, Duration.ofMinutes(10));
         sample(Setting.AUTH_ISSUER, "https://idp.example", ServerConfig::authIssuer, "https://idp.example");
         sample(Setting.AUTH_AUDIENCE, "desk", ServerConfig::authAudience, "desk");
         sample(Setting.AUTH_JWKS_FILE, "/etc/tierline/idp.jwks", ServerConfig::authJwksFile, Path.of("/etc/tierline/idp.jwks"));
@@ -90,6 +101,12 @@ class EnvironmentSettingsTest {
             INVALID.put(s, "soon");
         }
         INVALID.put(Setting.DEV_MODE, "maybe");
+        INVALID.put(Setting.PUBLIC_URL, "support.example.com");
+        INVALID.put(Setting.TICKETS_RT_URL, "rt.example.com");
+        INVALID.put(Setting.TICKETS_WEBHOOK_URL, "ftp://hooks");
+        INVALID.put(Setting.TICKETS_TIMEOUT, "soon");
+        INVALID.put(Setting.TICKETS_RETRY_BASE, "soon");
+        INVALID.put(Setting.TICKETS_RETRY_MAX, "PT0.5S"); // below the retry base
         INVALID.put(Setting.TLS_ENABLED, "yes");
         INVALID.put(Setting.RECORDING_MODE, "eventually");
         INVALID.put(Setting.LOG_FORMAT, "xml");
@@ -120,6 +137,8 @@ class EnvironmentSettingsTest {
             case AUTH_ISSUER -> Map.of(Setting.AUTH_JWKS_FILE.envVar(), "/etc/tierline/idp.jwks");
             case AUTH_JWKS_FILE, AUTH_PUBLIC_KEYS -> Map.of(Setting.AUTH_ISSUER.envVar(), "https://idp.example");
             case TLS_CERT_FILE -> Map.of(Setting.TLS_KEY_FILE.envVar(), "/etc/tls/key.pem");
+            case TICKETS_RT_URL -> Map.of(Setting.TICKETS_RT_USER.envVar(), "tierline");
+            case TICKETS_WEBHOOK_URL -> Map.of(Setting.TICKETS_WEBHOOK_SECRET.envVar(), "0123456789abcdef0123");
             case TLS_KEY_FILE -> Map.of(Setting.TLS_CERT_FILE.envVar(), "/etc/tls/cert.pem");
             default -> Map.of();
         };
