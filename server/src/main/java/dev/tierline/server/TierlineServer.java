@@ -112,7 +112,7 @@ public final class TierlineServer implements AutoCloseable {
         SessionKeys keys = new SessionKeys(config.sessionKeyTtl(), 4L * config.maxSessions());
         InvitationRegistry invitations = new InvitationRegistry(16L * config.maxSessions());
         Authenticator authenticator = new Authenticator(tokenVerifier(config, devTokens), keys);
-        HttpApi api = new HttpApi(journal.store(), journal.signer(), authenticator, codec, outboxStore, Math.max(1, config.journalPoolSize() - 1));
+        HttpApi api = new HttpApi(journal.store(), journal.signer(), authenticator, codec, outboxStore, devTokens, Math.max(1, config.journalPoolSize() - 1));
         RelayServer relay = RelayServer.start(config, tlsContext(config, dataDir), authenticator, keys, invitations,
                 journal, api, observability, version());
         bound.set(relay);

@@ -19,6 +19,8 @@ import dev.tierline.server.recording.TranscriptSigner;
 import dev.tierline.server.recording.TranscriptVerifier;
 import dev.tierline.server.security.AuthenticationException;
 import dev.tierline.server.security.Authenticator;
+import dev.tierline.server.security.DevTokenIssuer;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -58,11 +60,13 @@ public final class HttpApi implements AutoCloseable {
     private final Authenticator authenticator;
     private final ProtocolCodec codec;
     private final OutboxStore outbox;
+    private final DevTokenIssuer devTokens;
     private final ObjectMapper json = new ObjectMapper();
     private final ExecutorService executor;
 
     public HttpApi(JournalStore store, TranscriptSigner signer, Authenticator authenticator, ProtocolCodec codec,
-                   OutboxStore outbox, int threads) {
+                   OutboxStore outbox, DevTokenIssuer devTokens, int threads) {
+        this.devTokens = devTokens;
         this.codec = codec;
         this.outbox = outbox;
         this.store = store;
@@ -122,6 +126,9 @@ public final class HttpApi implements AutoCloseable {
     private Response route(FullHttpRequest request) {
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         String[] parts = uri.path().substring("/api/".length()).split("/");
+        if (parts.length == 2 && parts[0].equals("dev") && parts[1].equals("tokens")) {
+            return devToken(request);
+        }
         if (!request.method().equals(HttpMethod.GET)) {
             return Response.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request", "only GET is served here");
         }
@@ -163,6 +170,42 @@ public final class HttpApi implements AutoCloseable {
             return Response.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
         }
         return Response.error(HttpResponseStatus.NOT_FOUND, "not_found", "no route " + uri.path());
+    }
+
+    /**
+     * Dev mode only: {@code POST /api/dev/tokens {"role":"technician","tier":"L2","name":"Ann"}} mints a
+     * development token, so the console's start page can offer one-click sign-in for every role.
+     * Without dev mode the route does not exist.
+     */
+    private Response devToken(FullHttpRequest request) {
+        if (devTokens == null) {
+            return Response.error(HttpResponseStatus.NOT_FOUND, "not_found", "no route /api/dev/tokens (dev mode is off)");
+        }
+        if (!request.method().equals(HttpMethod.POST)) {
+            return Response.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request", "use POST");
+        }
+        try {
+            JsonNode body = json.readTree(request.content().toString(StandardCharsets.UTF_8));
+            String name = body.path("name").asText("").strip();
+            if (name.isEmpty() || name.length() > 80) {
+                throw new IllegalArgumentException("name must be 1-80 characters");
+            }
+            Role role = Role.fromWire(body.path("role").asText());
+            if (role == Role.SYSTEM) {
+                throw new IllegalArgumentException("role must be technician, end_user or auditor");
+            }
+            String tier = body.path("tier").asText(null);
+            String id = body.path("id").asText(role.wire().charAt(0) + "-"
+                    + name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-"));
+            Actor actor = new Actor(id, name, role, tier == null || tier.isEmpty() ? null : dev.tierline.protocol.Tier.parse(tier));
+            ObjectNode out = JsonNodeFactory.instance.objectNode().put("token", devTokens.mint(actor, java.time.Duration.ofHours(8)));
+            out.set("actor", json.valueToTree(actor));
+            return Response.json(HttpResponseStatus.OK, out, json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return Response.error(HttpResponseStatus.BAD_REQUEST, "bad_request", "body must be JSON");
+        } catch (IllegalArgumentException | dev.tierline.protocol.ProtocolException e) {
+            return Response.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
+        }
     }
 
     private Actor authenticate(FullHttpRequest request) throws AuthenticationException {

@@ -15,18 +15,21 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import dev.tierline.server.http.HttpApi;
+import dev.tierline.server.http.StaticFiles;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
  * Plain HTTP on the WebSocket port: {@code /healthz} (alive), {@code /readyz} (should get clients),
- * {@code /metrics} (Prometheus), and {@code /api/*} handed to the {@link HttpApi}.
+ * {@code /metrics} (Prometheus), the browser console under {@code /console/}, and {@code /api/*}
+ * handed to the {@link HttpApi}.
  */
 final class HttpRouteHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final IntSupplier sessions;
     private final HttpApi api;
     private final Supplier<String> metrics;
     private final Supplier<String> notReadyBecause;
+    private static final StaticFiles console = new StaticFiles("console");
 
     HttpRouteHandler(IntSupplier sessions, HttpApi api, Supplier<String> metrics, Supplier<String> notReadyBecause) {
         this.sessions = sessions;
@@ -56,6 +59,21 @@ final class HttpRouteHandler extends SimpleChannelInboundHandler<FullHttpRequest
                     Unpooled.copiedBuffer(metrics.get(), StandardCharsets.UTF_8));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        } else if ((path.equals("/") || path.equals("/console")) && get) {
+            response = new DefaultFullHttpResponse(request11(), HttpResponseStatus.FOUND);
+            response.headers().set(HttpHeaderNames.LOCATION, "/console/");
+            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+        } else if (path.startsWith("/console/") && get) {
+            StaticFiles.File file = console.get(path.substring("/console/".length()));
+            if (file == null) {
+                response = json(HttpResponseStatus.NOT_FOUND, "{\"code\":\"not_found\",\"message\":\"no such file\"}");
+            } else {
+                response = new DefaultFullHttpResponse(request11(), HttpResponseStatus.OK, Unpooled.wrappedBuffer(file.bytes()));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, file.contentType());
+                response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+                response.headers().set("X-Content-Type-Options", "nosniff");
+                response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, file.bytes().length);
+            }
         } else if (path.equals("/healthz") || path.equals("/readyz") || path.equals("/metrics")) {
             response = json(HttpResponseStatus.METHOD_NOT_ALLOWED,
                     "{\"code\":\"bad_request\",\"message\":\"use GET\"}");

@@ -134,6 +134,10 @@ class TlsIT {
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.sslSession()).isPresent();
         assertThat(health.sslSession().get().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
+        HttpResponse<String> devTokens = http.send(HttpRequest.newBuilder(server.server().httpUri().resolve("/api/dev/tokens"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"auditor\",\"name\":\"Eve\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(devTokens.statusCode()).as("no token minting outside dev mode").isEqualTo(404);
 
         SSLContext legacy = SSLContext.getInstance("TLS");
         legacy.init(null, tmf.getTrustManagers(), null);
