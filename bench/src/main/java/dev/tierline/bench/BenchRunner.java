@@ -35,6 +35,10 @@ public final class BenchRunner implements Callable<Integer> {
     @Option(names = "--server-jar", defaultValue = "server/target/tierline-server.jar") Path serverJar;
     @Option(names = "--out", defaultValue = "bench/results.json") Path out;
     @Option(names = "--quick", description = "a short trial run: 50 sessions, 3 s phases, 1000 msgs/s") boolean quick;
+    @Option(names = "--capacity-sessions", defaultValue = "2500",
+            description = "idle sessions (4 connections each) for the capacity measurement; 0 skips it") int capacitySessions;
+    @Option(names = "--resume-events", defaultValue = "1000",
+            description = "events a participant misses before the resume measurement; 0 skips it") int resumeEvents;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchRunner()).execute(args));
@@ -69,6 +73,42 @@ public final class BenchRunner implements Callable<Integer> {
                 System.out.println(name + ": skipped: " + e);
             }
         }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        if (resumeEvents > 0) {
+            try (TierlineTarget target = new TierlineTarget(serverJar.toString(), freePort(), "strict", Map.of())) {
+                target.connect(1, 4, (s, r, p) -> { });
+                java.time.Duration took = target.resumeAfter(resumeEvents);
+                System.out.printf(Locale.ROOT, "resume: %d missed events replayed in %.1f ms%n", resumeEvents, took.toNanos() / 1e6);
+                extra.put("resumeMissedEvents", resumeEvents);
+                extra.put("resumeMillis", took.toNanos() / 1e6);
+            } catch (Exception e) {
+                System.out.println("resume: skipped: " + e);
+            }
+        }
+        if (capacitySessions > 0) {
+            try (TierlineTarget target = new TierlineTarget(serverJar.toString(), freePort(), "strict", Map.of())) {
+                Capacity.Reading before = Capacity.read(target.serverPid());
+                long t0 = System.nanoTime();
+                target.connect(capacitySessions, 4, (s, r, p) -> { });
+                double setup = (System.nanoTime() - t0) / 1e9;
+                Capacity.Reading after = Capacity.read(target.serverPid());
+                int connections = capacitySessions * 4;
+                double heapPer = (after.heapBytes() - before.heapBytes()) / (double) connections;
+                double rssPer = (after.rssBytes() - before.rssBytes()) / (double) connections;
+                System.out.printf(Locale.ROOT, "capacity: %d idle sessions, %d connections (set up in %.1f s): heap %.0f MiB"
+                                + " (%.1f KiB per connection), RSS %.0f MiB (%.1f KiB per connection); 2 GiB heap at this rate: %,d connections%n",
+                        capacitySessions, connections, setup, after.heapBytes() / 1048576.0, heapPer / 1024,
+                        after.rssBytes() / 1048576.0, rssPer / 1024, (long) ((2L << 30) - before.heapBytes()) / (long) Math.max(1, heapPer));
+                extra.put("capacitySessions", capacitySessions);
+                extra.put("capacityConnections", connections);
+                extra.put("heapBytesPerConnection", heapPer);
+                extra.put("rssBytesPerConnection", rssPer);
+                extra.put("heapUsedBytes", after.heapBytes());
+                extra.put("rssBytes", after.rssBytes());
+            } catch (Exception e) {
+                System.out.println("capacity: skipped: " + e);
+            }
+        }
         List<JournalBench.Result> journal = new ArrayList<>();
         journal.add(JournalBench.run("", null, sessions, journalEvents));
         try {
@@ -78,7 +118,7 @@ public final class BenchRunner implements Callable<Integer> {
             System.out.println("journal on postgresql: skipped: " + e.getMessage());
         }
         print(rows, journal);
-        write(rows, journal, shape);
+        write(rows, journal, shape, extra);
         return 0;
     }
 
@@ -134,11 +174,13 @@ public final class BenchRunner implements Callable<Integer> {
         return "-";
     }
 
-    private void write(List<Row> rows, List<JournalBench.Result> journal, Workload.Shape shape) throws Exception {
+    private void write(List<Row> rows, List<JournalBench.Result> journal, Workload.Shape shape, Map<String, Object> extra)
+            throws Exception {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("date", Instant.now().toString()).put("cores", Runtime.getRuntime().availableProcessors());
         root.putPOJO("workload", shape);
+        root.set("tierline", json.valueToTree(extra));
         ArrayNode results = root.putArray("results");
         for (Row r : rows) {
             Workload.Phase p = r.phase();

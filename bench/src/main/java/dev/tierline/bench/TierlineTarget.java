@@ -35,6 +35,11 @@ final class TierlineTarget implements Target {
     private final AtomicLong ids = new AtomicLong();
     private Channel[][] channels;
     private String[] sessionIds;
+    /** The newest seq each participant has seen, and the token it said hello with (for the resume measurement). */
+    private long[][] lastSeq;
+    private String[][] tokensOf;
+    private volatile CompletableFuture<Void> resumed;
+    private volatile long resumeTarget;
 
     TierlineTarget(String serverJar, int port, String mode, Map<String, String> extraEnv) throws Exception {
         this.mode = mode;
@@ -63,6 +68,8 @@ final class TierlineTarget implements Target {
         DevTokenIssuer tokens = DevTokenIssuer.open(dataDir);
         channels = new Channel[sessions][participants];
         sessionIds = new String[sessions];
+        lastSeq = new long[sessions][participants];
+        tokensOf = new String[sessions][participants];
         List<CompletableFuture<Void>> setups = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
             setups.add(setUp(s, participants, sink, tokens));
@@ -72,6 +79,7 @@ final class TierlineTarget implements Target {
 
     private CompletableFuture<Void> setUp(int s, int participants, Sink sink, DevTokenIssuer tokens) {
         String owner = tokens.mint(new Actor("t-owner-" + s, "Owner", Role.TECHNICIAN, Tier.L1), Duration.ofHours(2));
+        tokensOf[s][0] = owner;
         return open(s, 0, sink).thenCompose(ch -> command(ch, "hello", null, Map.of("token", owner)))
                 .thenCompose(w -> command(channels[s][0], "session.create", null, Map.of("ticket", "T-" + s, "title", "bench")))
                 .thenCompose(created -> {
@@ -86,6 +94,7 @@ final class TierlineTarget implements Target {
                         int participant = p;
                         String token = tokens.mint(new Actor("t-" + s + "-" + p, "Tech", Role.TECHNICIAN, Tier.L2),
                                 Duration.ofHours(2));
+                        tokensOf[s][p] = token;
                         all = all.thenCompose(v -> command(channels[s][0], "invite.create", session,
                                         Map.of("tier", "L2", "ttlSeconds", 3600)))
                                 .thenCompose(invite -> open(s, participant, sink)
@@ -107,6 +116,19 @@ final class TierlineTarget implements Target {
 
     /** Chat goes to the workload; replies during setup complete their commands; the rest is ignored. */
     private void receive(int s, int p, String text, Sink sink) {
+        int seqAt = text.indexOf("\"seq\":");
+        if (seqAt >= 0) {
+            int end = seqAt + 6;
+            while (end < text.length() && Character.isDigit(text.charAt(end))) {
+                end++;
+            }
+            long seq = Long.parseLong(text, seqAt + 6, end, 10);
+            lastSeq[s][p] = Math.max(lastSeq[s][p], seq);
+            CompletableFuture<Void> waiting = resumed;
+            if (waiting != null && s == 0 && p == RESUMER && seq >= resumeTarget) {
+                waiting.complete(null);
+            }
+        }
         int at = text.indexOf("\"type\":\"chat.message\"");
         if (at >= 0) {
             int start = text.indexOf("\"text\":\"", at) + 8;
@@ -151,6 +173,35 @@ final class TierlineTarget implements Target {
         WsConnections.send(channels[session][participant], "{\"v\":1,\"id\":\"m" + ids.incrementAndGet()
                 + "\",\"type\":\"chat.send\",\"session\":\"" + sessionIds[session] + "\",\"body\":{\"text\":\""
                 + payload + "\"}}");
+    }
+
+    private static final int RESUMER = 3;
+
+    /**
+     * A technician of session 0 drops; the owner records {@code missed} chat messages; the
+     * technician reconnects, says hello and resumes from the last seq it saw. Returns the time from
+     * sending that resume to having every missed event.
+     */
+    Duration resumeAfter(int missed) throws Exception {
+        Channel old = channels[0][RESUMER];
+        long seen = lastSeq[0][RESUMER];
+        old.close().sync();
+        List<CompletableFuture<JsonNode>> acks = new ArrayList<>();
+        for (int i = 0; i < missed; i++) {
+            acks.add(command(channels[0][0], "chat.send", sessionIds[0], Map.of("text", "missed " + i)));
+            if (acks.size() % 200 == 0) {
+                CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join(); // stay inside the rate limit window
+            }
+        }
+        CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).join();
+        resumeTarget = lastSeq[0][0];
+        Channel fresh = open(0, RESUMER, (s, r, payload) -> { }).join();
+        command(fresh, "hello", null, Map.of("token", tokensOf[0][RESUMER])).join();
+        resumed = new CompletableFuture<>();
+        long t0 = System.nanoTime();
+        command(fresh, "session.join", sessionIds[0], Map.of("resumeFrom", seen));
+        resumed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        return Duration.ofNanos(System.nanoTime() - t0);
     }
 
     @Override

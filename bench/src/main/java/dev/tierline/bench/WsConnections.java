@@ -66,8 +66,13 @@ final class WsConnections implements AutoCloseable {
         return ready;
     }
 
+    /**
+     * Always through the channel's task queue, even from its own loop: a write made inline there
+     * would overtake writes that other threads queued earlier for the same publisher, and the
+     * workload would count a reordering the server never made.
+     */
     static void send(Channel channel, String text) {
-        channel.writeAndFlush(new TextWebSocketFrame(text), channel.voidPromise());
+        channel.eventLoop().execute(() -> channel.writeAndFlush(new TextWebSocketFrame(text), channel.voidPromise()));
     }
 
     @Override
