@@ -25,6 +25,10 @@ final class Connection {
     private volatile Principal principal;
     /** Sessions this connection has joined, by id. */
     final Map<String, SessionRuntime> sessions = new ConcurrentHashMap<>();
+    /** Frames sent from other threads, waiting for the channel's loop to write them (see {@link #send}). */
+    private final java.util.Queue<ByteBuf> inbox = io.netty.util.internal.PlatformDependent.newMpscQueue();
+    private final java.util.concurrent.atomic.AtomicLong inboxBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
     /** Newest unsent pointer frame per sender while the channel is not writable (channel loop only). */
     private final Map<String, ByteBuf> pendingPointers = new HashMap<>();
     int consecutiveErrors;
@@ -93,13 +97,47 @@ final class Connection {
             frame.release();
             return;
         }
-        if (!channel.isWritable() && channel.bytesBeforeWritable() > slowReaderBytes) {
+        if (!channel.isWritable() && channel.bytesBeforeWritable() + inboxBytes.get() > slowReaderBytes) {
             frame.release();
             metrics.slowReadersClosed.increment();
             close(WebSocketCloseStatus.TRY_AGAIN_LATER, "slow reader");
             return;
         }
-        channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
+        if (channel.eventLoop().inEventLoop()) {
+            writeInbox(); // frames other threads queued earlier go first
+            channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
+            return;
+        }
+        // From another loop (a session's, or the journal's): queue it, and have the channel's loop
+        // write everything queued in one task with one flush. Under load that turns one task, one
+        // wake-up and one syscall per frame into one per burst.
+        inboxBytes.addAndGet(frame.readableBytes());
+        inbox.offer(frame);
+        if (drainScheduled.compareAndSet(false, true)) {
+            channel.eventLoop().execute(this::drainInbox);
+        }
+    }
+
+    private void drainInbox() {
+        drainScheduled.set(false);
+        if (writeInbox()) {
+            channel.flush();
+        }
+    }
+
+    /** Writes what other threads queued, in their order, on the channel's loop; true if anything was. */
+    private boolean writeInbox() {
+        boolean wrote = false;
+        for (ByteBuf frame; (frame = inbox.poll()) != null; ) {
+            inboxBytes.addAndGet(-frame.readableBytes());
+            if (!channel.isActive()) { // frames queued before a close still go out ahead of its close frame
+                frame.release();
+            } else {
+                channel.write(new TextWebSocketFrame(frame), channel.voidPromise());
+                wrote = true;
+            }
+        }
+        return wrote;
     }
 
     /**
@@ -108,7 +146,7 @@ final class Connection {
      */
     void sendPointer(String from, ByteBuf frame) {
         channel.eventLoop().execute(() -> {
-            if (closing || !channel.isActive()) {
+            if (!channel.isActive()) { // frames queued before a close still go out ahead of its close frame
                 frame.release();
             } else if (channel.isWritable() && pendingPointers.isEmpty()) {
                 channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
@@ -138,6 +176,9 @@ final class Connection {
     void releasePending() {
         pendingPointers.values().forEach(ByteBuf::release);
         pendingPointers.clear();
+        for (ByteBuf frame; (frame = inbox.poll()) != null; ) {
+            frame.release();
+        }
     }
 
     void close(WebSocketCloseStatus status, String reason) {

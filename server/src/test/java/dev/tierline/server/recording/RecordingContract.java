@@ -45,6 +45,11 @@ abstract class RecordingContract {
             JsonNode end = l2.command("session.end", s.session(), Map.of("outcome", "resolved",
                     "resolution", "Lowered the MTU to 1400"));
             assertThat(end.path("type").asText()).as(end.toString()).isEqualTo("ack");
+            // strict mode acks after the seal is durable; async mode acks first and records right
+            // after, so the reads below wait for the seal rather than race it
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> JSON.readTree(
+                    server().get("/api/sessions?ticket=" + ticket, server().auditor("a-wait"), null).body())
+                    .path("sessions").findValuesAsText("sealed").contains("true"));
             return s.session();
         }
     }
