@@ -28,13 +28,60 @@ public final class EntryCodec {
      * key order, and serialized once.
      */
     public static Prepared prepare(Event event, ObjectMapper protocolMapper) {
-        JsonNode actor = TranscriptChain.sorted(protocolMapper.valueToTree(event.actor()));
-        JsonNode body = TranscriptChain.sorted(protocolMapper.valueToTree(event.body()));
-        ObjectNode tree = build(event.session(), event.seq(), event.ts().toEpochMilli(), actor, event.audience().wire(),
-                event.type().wire(), body);
-        return new Prepared(event, TranscriptChain.compact(actor), TranscriptChain.compact(body),
-                TranscriptChain.compact(tree).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String actor = ACTORS.canonical(event.actor(), protocolMapper);
+        String body = TranscriptChain.compact(TranscriptChain.sorted(protocolMapper.valueToTree(event.body())));
+        return new Prepared(event, actor, body, canonical(event.session(), event.seq(), event.ts().toEpochMilli(), actor,
+                event.audience().wire(), event.type().wire(), body));
     }
+
+    /**
+     * The canonical bytes of {@link #build}'s tree, written directly: its keys are fixed and sorted,
+     * and actor and body are already canonical text, so nothing is parsed or serialized twice. The
+     * verifier's path (tree from stored fields, then compact) must give the same bytes; the
+     * recording tests check that it does.
+     */
+    private static byte[] canonical(String session, long seq, long ts, String actor, String audience, String type,
+                                    String body) {
+        StringBuilder out = new StringBuilder(actor.length() + body.length() + 160);
+        out.append("{\"actor\":").append(actor)
+                .append(",\"audience\":").append(quoted(audience))
+                .append(",\"body\":").append(body)
+                .append(",\"seq\":").append(seq)
+                .append(",\"session\":").append(quoted(session))
+                .append(",\"ts\":").append(quoted(Instant.ofEpochMilli(ts).toString()))
+                .append(",\"type\":").append(quoted(type))
+                .append(",\"v\":").append(Protocol.VERSION).append('}');
+        return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static String quoted(String value) {
+        return '"' + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(value)) + '"';
+    }
+
+    /**
+     * Canonical JSON of the actors seen lately: a session's few participants act again and again,
+     * and their identity never changes, so each is serialized once rather than per event.
+     */
+    private static final class ActorCache {
+        private static final int MAX = 10_000;
+        private final java.util.concurrent.ConcurrentHashMap<dev.tierline.protocol.Actor, String> canonical =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        String canonical(dev.tierline.protocol.Actor actor, ObjectMapper mapper) {
+            String cached = canonical.get(actor);
+            if (cached != null) {
+                return cached;
+            }
+            if (canonical.size() >= MAX) {
+                canonical.clear(); // crude, but bounded; a miss only costs one serialization
+            }
+            String made = TranscriptChain.compact(TranscriptChain.sorted(mapper.valueToTree(actor)));
+            canonical.put(actor, made);
+            return made;
+        }
+    }
+
+    private static final ActorCache ACTORS = new ActorCache();
 
     /** The prepared event as a stored entry chained after {@code prevHash}: one SHA-256. */
     public static JournalStore.Entry chain(Prepared p, String prevHash) {
