@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierline.protocol.Actor;
+import dev.tierline.protocol.Tier;
 import dev.tierline.server.knowledge.Article;
 import dev.tierline.server.knowledge.ArticleStore;
 import dev.tierline.server.recording.JournalStore;
@@ -23,7 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Knowledge articles over REST, for technicians: a draft prefilled from an ended session, publish,
+ * Knowledge articles over REST, for technicians (L4 vendors: public articles, read-only): a draft prefilled from an ended session, publish,
  * edit (a new version), retire, read with every version, and full-text search.
  */
 final class ArticleRoutes {
@@ -55,6 +56,9 @@ final class ArticleRoutes {
             return HttpApi.Response.error(HttpResponseStatus.FORBIDDEN, "forbidden", "technicians only");
         }
         HttpMethod method = request.method();
+        if (actor.tier() == Tier.L4) {
+            return outsideSupport(method, parts, query);
+        }
         if (parts[0].equals("sessions")) {
             return method.equals(HttpMethod.GET) ? draft(actor, parts[1]) : notAllowed("GET");
         }
@@ -70,6 +74,27 @@ final class ArticleRoutes {
             return method.equals(HttpMethod.POST) ? retire(actor, parts[1]) : notAllowed("POST");
         }
         return HttpApi.Response.error(HttpResponseStatus.NOT_FOUND, "not_found", "no route /api/" + String.join("/", parts));
+    }
+
+    /**
+     * L4 (outside support) reads and searches public articles only, and does not write: vendors
+     * never see the internal knowledge base.
+     */
+    private HttpApi.Response outsideSupport(HttpMethod method, String[] parts, Map<String, List<String>> query)
+            throws SQLException {
+        String forbidden = "L4 technicians read and search public articles only";
+        if (!method.equals(HttpMethod.GET) || parts[0].equals("sessions") || parts.length > 2
+                || "technicians".equals(param(query, "audience"))) {
+            return HttpApi.Response.error(HttpResponseStatus.FORBIDDEN, "forbidden", forbidden);
+        }
+        if (parts.length == 2) {
+            Article article = articles.find(parts[1]);
+            return article == null || !article.audience().equals("public") ? noArticle(parts[1])
+                    : HttpApi.Response.json(HttpResponseStatus.OK, article(article), json);
+        }
+        Map<String, List<String>> publicOnly = new java.util.HashMap<>(query);
+        publicOnly.put("audience", List.of("public"));
+        return search(publicOnly);
     }
 
     /** A draft from an ended session the technician took part in: its title, summary, notes and resolution. */

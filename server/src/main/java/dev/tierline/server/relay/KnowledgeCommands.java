@@ -7,6 +7,7 @@ import dev.tierline.protocol.ErrorCode;
 import dev.tierline.protocol.ErrorReply;
 import dev.tierline.protocol.Reply;
 import dev.tierline.protocol.ReplyBody;
+import dev.tierline.protocol.Tier;
 import dev.tierline.server.knowledge.Article;
 import dev.tierline.server.knowledge.ArticleStore;
 import dev.tierline.server.knowledge.KnowledgeBase;
@@ -40,7 +41,17 @@ final class KnowledgeCommands {
             return;
         }
         CommandBody.KbSearch search = (CommandBody.KbSearch) command.body();
-        knowledge.search(new ArticleStore.Query(search.q(), search.tag(), search.audience(), search.limit()))
+        String audience = search.audience();
+        if (actor.tier() == Tier.L4) {
+            // outside support sees what end users may see, never the internal articles
+            if ("technicians".equals(audience)) {
+                connection.send(hub.error(ErrorReply.of(command.id(), ErrorCode.FORBIDDEN,
+                        "L4 technicians search public articles only")));
+                return;
+            }
+            audience = "public";
+        }
+        knowledge.search(new ArticleStore.Query(search.q(), search.tag(), audience, search.limit()))
                 .whenComplete((hits, error) -> {
                     if (error != null) {
                         log.warn("knowledge search failed", error);

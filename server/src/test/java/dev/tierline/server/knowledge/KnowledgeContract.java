@@ -214,6 +214,17 @@ abstract class KnowledgeContract {
             JsonNode publicOnly = l1.command("kb.search", null, Map.of("q", "printer queue", "audience", "public"));
             assertThat(publicOnly.path("body").path("results").findValuesAsText("id")).containsExactly(open);
             assertThat(user.command("kb.search", null, Map.of("q", "printer")).path("code").asText()).isEqualTo("forbidden");
+            try (RawClient vendor = RawClient.connect(server.uri())) {
+                assertAck(vendor.hello(server.technician("v-kb-vendor", Tier.L4)), "welcome");
+                JsonNode vendorHits = vendor.command("kb.search", null, Map.of("q", "printer queue stuck driver"));
+                assertThat(vendorHits.path("body").path("results").findValuesAsText("id")).containsExactly(open);
+                assertThat(vendor.command("kb.search", null, Map.of("q", "printer", "audience", "technicians"))
+                        .path("code").asText()).isEqualTo("forbidden");
+            }
+            String vendorToken = server.technician("v-kb-vendor", Tier.L4);
+            assertThat(search(vendorToken, q("printer queue stuck driver"))).containsExactly(open);
+            assertThat(server.get("/api/articles/" + internal, vendorToken, null).statusCode()).isEqualTo(404);
+            assertThat(server.send("POST", "/api/articles", vendorToken, "{}").statusCode()).isEqualTo(403);
 
             JsonNode shared = l1.command("kb.share", s.session(), Map.of("article", open));
             assertAck(shared, "ack");
