@@ -122,6 +122,12 @@ abstract class KnowledgeContract {
                 + "\"fixSteps\":[\"z\"],\"audience\":\"everyone\"}"), 400);
         assertThat(audience.path("message").asText()).contains("audience");
         assertThat(json(server.get("/api/articles/kb-none", ann, null), 404).path("code").asText()).isEqualTo("not_found");
+        // query syntax of either engine is not passed through: quotes, operators and SQL are just words
+        String quokka = publish(ann, Map.of("title", "Quokka badge reader offline", "symptoms",
+                "The quokka badge reader is offline", "fixSteps", List.of("Power-cycle the reader"),
+                "audience", "technicians")).path("id").asText();
+        assertThat(search(ann, q("quokka\" OR * NEAR( ') ; DROP TABLE kb_search; --"))).startsWith(quokka);
+        assertThat(search(ann, q("\"*()'"))).isEmpty();
         assertThat(server.send("DELETE", "/api/articles/kb-none", ann, "").statusCode()).isEqualTo(405);
     }
 
