@@ -210,4 +210,42 @@ public sealed interface CommandBody {
             resolution = resolution == null ? "" : resolution;
         }
     }
+
+    /**
+     * Full-text search over knowledge articles (technicians). {@code audience} narrows to
+     * {@code technicians} or {@code public} articles; {@code limit} is 1-20 (default 5).
+     */
+    record KbSearch(String q, String tag, String audience, Integer limit) implements CommandBody {
+        public KbSearch {
+            ProtocolException.required(q, "body.q");
+            if (audience != null && !audience.equals("technicians") && !audience.equals("public")) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.audience must be technicians or public");
+            }
+            limit = limit == null ? 5 : limit;
+            if (limit < 1 || limit > 20) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.limit must be 1-20");
+            }
+        }
+    }
+
+    /**
+     * Shares a knowledge article into the session's chat. {@code audience} is {@code all} (default)
+     * or {@code technicians}; a technician-only article can only be shared with technicians.
+     */
+    record KbShare(String article, String audience) implements CommandBody {
+        public KbShare {
+            ProtocolException.required(article, "body.article");
+            audience = audience == null ? "all" : audience;
+            if (!audience.equals("all") && !audience.equals("technicians")) {
+                throw new ProtocolException(ErrorCode.BAD_REQUEST, "body.audience must be all or technicians");
+            }
+        }
+    }
+
+    /** The end user says a suggested public article solved the problem: the request closes as self-resolved. */
+    record RequestSelfResolve(String article) implements CommandBody {
+        public RequestSelfResolve {
+            ProtocolException.required(article, "body.article");
+        }
+    }
 }

@@ -29,7 +29,10 @@ public enum CommandType {
     SCREEN_SIGNAL("screen.signal", CommandBody.ScreenSignal.class),
     SCREEN_POINTER("screen.pointer", CommandBody.ScreenPointer.class),
     NOTE_ADD("note.add", CommandBody.NoteAdd.class),
-    SESSION_END("session.end", CommandBody.SessionEnd.class);
+    SESSION_END("session.end", CommandBody.SessionEnd.class),
+    KB_SEARCH("kb.search", CommandBody.KbSearch.class),
+    KB_SHARE("kb.share", CommandBody.KbShare.class),
+    REQUEST_SELF_RESOLVE("request.selfResolve", CommandBody.RequestSelfResolve.class);
 
     private static final Map<String, CommandType> BY_WIRE = new HashMap<>();
     private static final Map<Class<?>, CommandType> BY_BODY = new HashMap<>();
@@ -61,7 +64,7 @@ public enum CommandType {
     /** Commands that work on an existing session and so need {@code session} in the envelope. */
     public boolean needsSession() {
         return switch (this) {
-            case HELLO, REQUEST_OPEN, QUEUE_LIST, SESSION_CREATE -> false;
+            case HELLO, REQUEST_OPEN, QUEUE_LIST, SESSION_CREATE, KB_SEARCH -> false;
             default -> true;
         };
     }

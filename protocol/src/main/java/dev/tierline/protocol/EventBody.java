@@ -78,8 +78,23 @@ public sealed interface EventBody {
         }
     }
 
-    /** @param reason {@code owner} when the owner ended it, {@code timeout} or {@code interrupted} otherwise */
-    record SessionEnded(String outcome, String resolution, String reason) implements EventBody {}
+    /**
+     * @param reason  {@code owner} when the owner ended it, {@code self-help} when the end user's
+     *                request was solved by an article, {@code timeout} or {@code interrupted} otherwise
+     * @param article the knowledge article that solved a {@code self-resolved} request, otherwise absent
+     */
+    record SessionEnded(String outcome, String resolution, String reason, String article) implements EventBody {
+        public SessionEnded(String outcome, String resolution, String reason) {
+            this(outcome, resolution, reason, null);
+        }
+    }
+
+    /**
+     * A knowledge article shared into the chat.
+     *
+     * @param articleAudience who the article itself is written for: {@code public} or {@code technicians}
+     */
+    record KbShared(String article, int version, String title, String articleAudience) implements EventBody {}
 
     /**
      * The state of a session as of {@code seq}, sent to a joiner before anything else. Pending

@@ -29,6 +29,7 @@ public enum EventType {
     SCREEN_SHARE_STOPPED("screen.share.stopped", EventBody.ScreenShareStopped.class, true),
     NOTE_ADDED("note.added", EventBody.NoteAdded.class, true),
     SESSION_ENDED("session.ended", EventBody.SessionEnded.class, true),
+    KB_SHARED("kb.shared", EventBody.KbShared.class, true),
     SESSION_SNAPSHOT("session.snapshot", EventBody.Snapshot.class, false),
     SCREEN_SIGNAL("screen.signal", EventBody.Signal.class, false),
     SCREEN_POINTER("screen.pointer", EventBody.Pointer.class, false),

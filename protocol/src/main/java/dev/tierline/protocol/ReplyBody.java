@@ -16,9 +16,20 @@ public sealed interface ReplyBody {
     /**
      * Reply to {@code session.create} and {@code request.open}.
      *
-     * @param key the end user's session key ({@code session.create} only); never recorded
+     * @param key         the end user's session key ({@code session.create} only); never recorded
+     * @param suggestions public knowledge articles matching a request's summary ({@code request.open} only)
      */
-    record SessionOpened(String session, String ticket, String key) implements ReplyBody {}
+    record SessionOpened(String session, String ticket, String key, List<ArticleHit> suggestions) implements ReplyBody {
+        public SessionOpened(String session, String ticket, String key) {
+            this(session, ticket, key, null);
+        }
+    }
+
+    /** A knowledge article found by a search, best first; {@code snippet} is the start of its symptoms. */
+    record ArticleHit(String id, int version, String title, String snippet, String audience, List<String> tags) {}
+
+    /** Reply to {@code kb.search}: the articles found, best match first. */
+    record ArticleResults(List<ArticleHit> results) implements ReplyBody {}
 
     /** Reply to {@code session.join}: the snapshot and any replayed events follow as events. */
     record Joined(String session, String participant, long seq) implements ReplyBody {}

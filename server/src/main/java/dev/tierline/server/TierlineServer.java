@@ -4,6 +4,8 @@ import dev.tierline.protocol.Protocol;
 import dev.tierline.protocol.ProtocolCodec;
 import dev.tierline.server.config.ServerConfig;
 import dev.tierline.server.http.HttpApi;
+import dev.tierline.server.knowledge.ArticleStore;
+import dev.tierline.server.knowledge.KnowledgeBase;
 import dev.tierline.server.recording.Database;
 import dev.tierline.server.recording.InterruptedSessions;
 import dev.tierline.server.recording.Journal;
@@ -53,10 +55,12 @@ public final class TierlineServer implements AutoCloseable {
     private final RelayServer relay;
     private final Observability observability;
     private final OutboxWorker outboxWorker;
+    private final KnowledgeBase knowledge;
 
     private TierlineServer(ServerConfig config, Path dataDir, DevTokenIssuer devTokens, Database database,
                            Journal journal, HttpApi api, RelayServer relay, Observability observability,
-                           OutboxWorker outboxWorker) {
+                           OutboxWorker outboxWorker, KnowledgeBase knowledge) {
+        this.knowledge = knowledge;
         this.observability = observability;
         this.outboxWorker = outboxWorker;
         this.config = config;
@@ -112,11 +116,13 @@ public final class TierlineServer implements AutoCloseable {
         SessionKeys keys = new SessionKeys(config.sessionKeyTtl(), 4L * config.maxSessions());
         InvitationRegistry invitations = new InvitationRegistry(16L * config.maxSessions());
         Authenticator authenticator = new Authenticator(tokenVerifier(config, devTokens), keys);
-        HttpApi api = new HttpApi(journal.store(), journal.signer(), authenticator, codec, outboxStore, devTokens, Math.max(1, config.journalPoolSize() - 1));
+        KnowledgeBase knowledge = new KnowledgeBase(new ArticleStore(journalSource, database.isSqlite()), 2);
+        HttpApi api = new HttpApi(journal.store(), journal.signer(), authenticator, codec, outboxStore, knowledge.store(), devTokens, Math.max(1, config.journalPoolSize() - 1));
         RelayServer relay = RelayServer.start(config, tlsContext(config, dataDir), authenticator, keys, invitations,
-                journal, api, observability, version());
+                journal, knowledge, api, observability, version());
         bound.set(relay);
-        return new TierlineServer(config, dataDir, devTokens, database, journal, api, relay, observability, outboxWorker);
+        return new TierlineServer(config, dataDir, devTokens, database, journal, api, relay, observability, outboxWorker,
+                knowledge);
     }
 
     private static SslContext tlsContext(ServerConfig config, Path dataDir) throws IOException {
@@ -249,6 +255,7 @@ public final class TierlineServer implements AutoCloseable {
         }
         relay.close();
         api.close();
+        knowledge.close();
         journal.close();
         if (outboxWorker != null) {
             outboxWorker.close(); // undelivered rows stay in the outbox for the next start

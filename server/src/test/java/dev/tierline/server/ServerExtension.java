@@ -73,6 +73,17 @@ public final class ServerExtension implements BeforeAllCallback, AfterAllCallbac
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code method} (POST, PUT …) {@code path} with a JSON body and a bearer token ({@code null} for none). */
+    public HttpResponse<String> send(String method, String path, String token, String json) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(server.httpUri().resolve(path))
+                .method(method, HttpRequest.BodyPublishers.ofString(json == null ? "" : json))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     @Override
     public void afterAll(ExtensionContext context) throws IOException {
         if (server != null) {

@@ -8,6 +8,7 @@ import dev.tierline.protocol.Actor;
 import dev.tierline.protocol.Role;
 import dev.tierline.protocol.Event;
 import dev.tierline.protocol.ProtocolCodec;
+import dev.tierline.server.knowledge.ArticleStore;
 import dev.tierline.server.ops.ServiceDeskFigures;
 import dev.tierline.server.tickets.Delivery;
 import dev.tierline.server.tickets.OutboxStore;
@@ -47,8 +48,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The REST API under {@code /api}: public transcript-signing keys, ticket history, and the
- * auditor's session search, transcripts and verification. Requests run on a small pool of their
+ * The REST API under {@code /api}: public transcript-signing keys, ticket history, the
+ * auditor's session search, transcripts and verification, and knowledge articles ({@link ArticleRoutes}). Requests run on a small pool of their
  * own, so database reads never block an event loop.
  */
 public final class HttpApi implements AutoCloseable {
@@ -62,10 +63,12 @@ public final class HttpApi implements AutoCloseable {
     private final OutboxStore outbox;
     private final DevTokenIssuer devTokens;
     private final ObjectMapper json = new ObjectMapper();
+    private final ArticleRoutes articles;
     private final ExecutorService executor;
 
     public HttpApi(JournalStore store, TranscriptSigner signer, Authenticator authenticator, ProtocolCodec codec,
-                   OutboxStore outbox, DevTokenIssuer devTokens, int threads) {
+                   OutboxStore outbox, ArticleStore articles, DevTokenIssuer devTokens, int threads) {
+        this.articles = new ArticleRoutes(articles, store, json);
         this.devTokens = devTokens;
         this.codec = codec;
         this.outbox = outbox;
@@ -129,6 +132,9 @@ public final class HttpApi implements AutoCloseable {
         if (parts.length == 2 && parts[0].equals("dev") && parts[1].equals("tokens")) {
             return devToken(request);
         }
+        if (ArticleRoutes.handles(parts)) {
+            return articles(request, uri, parts);
+        }
         if (!request.method().equals(HttpMethod.GET)) {
             return Response.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request", "only GET is served here");
         }
@@ -170,6 +176,21 @@ public final class HttpApi implements AutoCloseable {
             return Response.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
         }
         return Response.error(HttpResponseStatus.NOT_FOUND, "not_found", "no route " + uri.path());
+    }
+
+    /** Knowledge articles: technicians read, search, publish, edit and retire them (GET, POST, PUT). */
+    private Response articles(FullHttpRequest request, QueryStringDecoder uri, String[] parts) {
+        try {
+            return articles.route(request, parts, uri.parameters(), authenticate(request));
+        } catch (AuthenticationException e) {
+            return Response.error(HttpResponseStatus.UNAUTHORIZED, "unauthenticated", e.getMessage());
+        } catch (SQLException e) {
+            log.error("knowledge base access failed for {}", request.uri(), e);
+            return Response.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the knowledge base cannot be read or written now");
+        } catch (IllegalArgumentException e) {
+            return Response.error(HttpResponseStatus.BAD_REQUEST, "bad_request", e.getMessage());
+        }
     }
 
     /**

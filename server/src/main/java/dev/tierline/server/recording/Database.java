@@ -8,7 +8,8 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The journal's database: SQLite in WAL mode under the data directory by default, or PostgreSQL
- * by JDBC URL. Either way the schema comes from the same versioned migrations.
+ * by JDBC URL. Either way the schema comes from the same versioned migrations, except for the
+ * full-text index, which is each database's own (SQLite FTS5, PostgreSQL tsvector).
  */
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
@@ -50,7 +51,11 @@ public final class Database implements AutoCloseable {
         }
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
-            Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+            // common migrations, plus the vendor's own (the full-text index differs per database)
+            Flyway.configure().dataSource(dataSource)
+                    .locations("classpath:db/migration", sqlite ? "classpath:db/migration-sqlite"
+                            : "classpath:db/migration-postgresql")
+                    .load().migrate();
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;

@@ -12,6 +12,7 @@ import dev.tierline.protocol.ProtocolCodec;
 import dev.tierline.protocol.ReplyBody;
 import dev.tierline.server.config.ServerConfig;
 import dev.tierline.server.http.HttpApi;
+import dev.tierline.server.knowledge.KnowledgeBase;
 import dev.tierline.server.recording.Journal;
 import dev.tierline.server.security.Authenticator;
 import dev.tierline.server.security.InvitationRegistry;
@@ -53,8 +54,8 @@ public final class RelayServer implements AutoCloseable {
     private volatile boolean accepting = true;
 
     private RelayServer(ServerConfig config, SslContext tls, Authenticator authenticator, SessionKeys keys,
-                        InvitationRegistry invitations, Journal journal, HttpApi api, Observability observability,
-                        String version) throws InterruptedException {
+                        InvitationRegistry invitations, Journal journal, KnowledgeBase knowledge, HttpApi api,
+                        Observability observability, String version) throws InterruptedException {
         this.metrics = observability.relay();
         this.journal = journal;
         int threads = config.ioThreads() == 0 ? 2 * Runtime.getRuntime().availableProcessors() : config.ioThreads();
@@ -62,7 +63,7 @@ public final class RelayServer implements AutoCloseable {
         workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         ProtocolCodec codec = ProtocolCodec.create(new CodecLimits(config.maxJsonDepth(), config.maxStringLength()));
         KeyGuessLimiter keyGuesses = new KeyGuessLimiter(config.keyGuessesPerMinute());
-        hub = new SessionHub(config, codec, loopsOf(workers), keys, invitations, metrics, journal);
+        hub = new SessionHub(config, codec, loopsOf(workers), keys, invitations, metrics, journal, knowledge);
         ReplyBody.ServerInfo info = new ReplyBody.ServerInfo("tierline", version, Protocol.VERSION);
         RelayInitializer initializer = new RelayInitializer(config.hardFrameLimit(),
                 new AddressLimiter(config.connectionsPerAddress(), metrics), tls, config.pingInterval().toMillis(),
@@ -142,9 +143,11 @@ public final class RelayServer implements AutoCloseable {
 
     /** @param tls the server's TLS context, or {@code null} for plain ws:// and http:// */
     public static RelayServer start(ServerConfig config, SslContext tls, Authenticator authenticator, SessionKeys keys,
-                                    InvitationRegistry invitations, Journal journal, HttpApi api,
-                                    Observability observability, String version) throws InterruptedException {
-        return new RelayServer(config, tls, authenticator, keys, invitations, journal, api, observability, version);
+                                    InvitationRegistry invitations, Journal journal, KnowledgeBase knowledge,
+                                    HttpApi api, Observability observability, String version)
+            throws InterruptedException {
+        return new RelayServer(config, tls, authenticator, keys, invitations, journal, knowledge, api, observability,
+                version);
     }
 
     private static EventLoop[] loopsOf(EventLoopGroup group) {

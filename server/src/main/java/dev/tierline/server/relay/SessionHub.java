@@ -10,6 +10,7 @@ import dev.tierline.protocol.Reply;
 import dev.tierline.protocol.ReplyBody;
 import dev.tierline.protocol.ServerMessage;
 import dev.tierline.server.config.ServerConfig;
+import dev.tierline.server.knowledge.KnowledgeBase;
 import dev.tierline.server.recording.Journal;
 import dev.tierline.server.security.InvitationRegistry;
 import dev.tierline.server.security.Secrets;
@@ -28,7 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The sessions of this node: places each on one event loop by its id, routes commands to it, and
- * answers the commands that span sessions (the queue, opening a session).
+ * answers the commands that span sessions (the queue, opening a session, knowledge search).
  */
 final class SessionHub {
     private final ServerConfig config;
@@ -38,10 +39,11 @@ final class SessionHub {
     private final InvitationRegistry invitations;
     private final RelayMetrics metrics;
     private final Journal journal;
+    private final KnowledgeCommands knowledge;
     private final Map<String, SessionRuntime> sessions = new ConcurrentHashMap<>();
 
     SessionHub(ServerConfig config, ProtocolCodec codec, EventLoop[] loops, SessionKeys keys,
-               InvitationRegistry invitations, RelayMetrics metrics, Journal journal) {
+               InvitationRegistry invitations, RelayMetrics metrics, Journal journal, KnowledgeBase knowledge) {
         this.config = config;
         this.codec = codec;
         this.loops = loops;
@@ -49,6 +51,7 @@ final class SessionHub {
         this.invitations = invitations;
         this.metrics = metrics;
         this.journal = journal;
+        this.knowledge = new KnowledgeCommands(this, knowledge);
         journal.addListener(new Journal.Listener() {
             @Override
             public void impaired(String reason) {
@@ -68,7 +71,25 @@ final class SessionHub {
                 ServerMessage answer = queue(connection, command);
                 connection.send(answer instanceof ErrorReply refused ? error(refused) : wrap(codec.encode(answer)));
             }
-            case SESSION_CREATE, REQUEST_OPEN -> open(connection, command);
+            case SESSION_CREATE -> open(connection, command, null);
+            case REQUEST_OPEN -> {
+                ErrorReply refused = openLimits(connection, command);
+                if (refused != null) {
+                    connection.send(error(refused));
+                } else {
+                    knowledge.suggestThenOpen(connection, command);
+                }
+            }
+            case KB_SEARCH -> knowledge.search(connection, command);
+            case KB_SHARE, REQUEST_SELF_RESOLVE -> {
+                SessionRuntime runtime = sessions.get(command.session());
+                if (runtime == null) {
+                    connection.send(error(ErrorReply.of(command.id(), ErrorCode.NOT_FOUND,
+                            "no open session " + command.session())));
+                } else {
+                    knowledge.lookupThenSubmit(runtime, connection, command);
+                }
+            }
             case SESSION_ACCEPT -> {
                 ErrorReply refused = openSessionsLimit(connection, command);
                 if (refused != null) {
@@ -88,15 +109,15 @@ final class SessionHub {
                     "no open session " + command.session())));
             return;
         }
-        runtime.submit(connection, command);
+        runtime.submit(connection, command, null, null);
     }
 
-    private void open(Connection connection, Command command) {
-        ErrorReply refused = sessions.size() >= config.maxSessions()
-                ? ErrorReply.of(command.id(), ErrorCode.UNAVAILABLE, "this server holds its maximum of "
-                        + config.maxSessions() + " sessions")
-                : command.body() instanceof CommandBody.RequestOpen open ? queueLimit(command, open.topic())
-                : openSessionsLimit(connection, command);
+    /**
+     * Opens a session for {@code session.create} or {@code request.open}; a request's ack carries
+     * {@code suggestions} (public articles matching its summary, looked up beforehand).
+     */
+    void open(Connection connection, Command command, List<ReplyBody.ArticleHit> suggestions) {
+        ErrorReply refused = openLimits(connection, command);
         if (refused != null) {
             connection.send(error(refused));
             return;
@@ -104,7 +125,15 @@ final class SessionHub {
         String id = Secrets.id("s-");
         SessionRuntime runtime = new SessionRuntime(id, loopFor(id), this);
         sessions.put(id, runtime);
-        runtime.submit(connection, command);
+        runtime.submit(connection, command, null, suggestions);
+    }
+
+    private ErrorReply openLimits(Connection connection, Command command) {
+        return sessions.size() >= config.maxSessions()
+                ? ErrorReply.of(command.id(), ErrorCode.UNAVAILABLE, "this server holds its maximum of "
+                        + config.maxSessions() + " sessions")
+                : command.body() instanceof CommandBody.RequestOpen open ? queueLimit(command, open.topic())
+                : openSessionsLimit(connection, command);
     }
 
     private ErrorReply queueLimit(Command command, String topic) {

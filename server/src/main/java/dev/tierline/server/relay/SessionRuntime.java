@@ -83,8 +83,13 @@ final class SessionRuntime {
         return state;
     }
 
-    void submit(Connection connection, Command command) {
-        loop.execute(() -> handle(connection, command));
+    /**
+     * @param resolved    what the relay already looked up for the command (a shared article), or
+     *                    {@code null} to resolve it here
+     * @param suggestions knowledge articles for a {@code request.open} ack, or {@code null}
+     */
+    void submit(Connection connection, Command command, Input resolved, List<ReplyBody.ArticleHit> suggestions) {
+        loop.execute(() -> handle(connection, command, resolved, suggestions));
     }
 
     void connectionClosed(Connection connection) {
@@ -107,7 +112,8 @@ final class SessionRuntime {
 
     // ------------------------------------------------------------------ commands
 
-    private void handle(Connection connection, Command command) {
+    private void handle(Connection connection, Command command, Input resolved,
+                        List<ReplyBody.ArticleHit> suggestions) {
         Actor actor = connection.principal().actor();
         RecentReplies recent = replies.computeIfAbsent(actor.id(), k -> new RecentReplies());
         byte[] earlier = recent.begin(command.id(), connection);
@@ -120,7 +126,7 @@ final class SessionRuntime {
         }
         Input input;
         try {
-            input = toInput(connection, command);
+            input = resolved != null ? resolved : toInput(connection, command);
         } catch (Refusal refusal) {
             reply(connection, recent, ErrorReply.of(command.id(), refusal.code, refusal.getMessage()));
             return;
@@ -141,7 +147,7 @@ final class SessionRuntime {
             Decision.Accept accept = (Decision.Accept) decision;
             List<Event> stamped = decideEvents(accept, actor);
             commit(stamped, connection, () -> {
-                ReplyBody body = completeReply(accept.reply(), command);
+                ReplyBody body = completeReply(accept.reply(), command, suggestions);
                 reply(connection, recent, Reply.ack(command.id(), stamped.isEmpty() ? null : stamped.get(0).seq(), body));
                 if (body instanceof ReplyBody.Joined || body instanceof ReplyBody.SessionOpened) {
                     welcomeJoiner(connection, command.body() instanceof CommandBody.SessionJoin j ? j.resumeFrom() : null);
@@ -347,9 +353,12 @@ final class SessionRuntime {
     }
 
     /** Adds the secrets only the relay may know: the session key, an invitation token. Only once recorded. */
-    private ReplyBody completeReply(ReplyBody reply, Command command) {
+    private ReplyBody completeReply(ReplyBody reply, Command command, List<ReplyBody.ArticleHit> suggestions) {
         if (reply instanceof ReplyBody.SessionOpened opened && command.body() instanceof CommandBody.SessionCreate) {
             return new ReplyBody.SessionOpened(opened.session(), opened.ticket(), hub.keys().issue(id));
+        }
+        if (reply instanceof ReplyBody.SessionOpened opened && suggestions != null) {
+            return new ReplyBody.SessionOpened(opened.session(), opened.ticket(), null, suggestions);
         }
         if (reply instanceof ReplyBody.InviteIssued issued) {
             String token = hub.invitations().register(id, issued.invite(), issued.expiresAt());

@@ -41,4 +41,21 @@ public sealed interface Input {
             this("the server stopped while the session was live");
         }
     }
+
+    /**
+     * A {@code kb.share}, with the article as the relay found it (the core does no I/O).
+     *
+     * @param audience who the share goes to: {@code all} or {@code technicians}
+     */
+    record ShareArticle(Article article, String audience) implements Input {}
+
+    /** A {@code request.selfResolve}, with the article as the relay found it. */
+    record SelfResolve(Article article) implements Input {}
+
+    /** What the relay looked up about a knowledge article, for the core to decide on. */
+    record Article(String id, int version, String title, String audience, boolean retired) {
+        public boolean isPublic() {
+            return "public".equals(audience);
+        }
+    }
 }

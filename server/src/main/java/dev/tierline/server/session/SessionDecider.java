@@ -48,6 +48,10 @@ public final class SessionDecider {
         } else if (input instanceof Input.WindowEnded w) {
             return departure(state, w.participant(), "access window ended",
                     m -> m.accessUntil() != null && !ctx.now().isBefore(m.accessUntil()));
+        } else if (input instanceof Input.ShareArticle share) {
+            return KnowledgeRules.share(state, share, actor, ctx);
+        } else if (input instanceof Input.SelfResolve resolve) {
+            return KnowledgeRules.selfResolve(state, resolve, actor, ctx);
         } else if (input instanceof Input.IdleTimeout) {
             return state.status() == Status.ENDED || state.status() == Status.NEW
                     ? reject(ErrorCode.CONFLICT, "session is not open")
@@ -91,8 +95,10 @@ public final class SessionDecider {
             case CONTROL_REQUEST, CONTROL_WITHDRAW, CONTROL_GRANT, CONTROL_DENY, CONTROL_HANDOFF, CONTROL_RELEASE,
                     CONTROL_REVOKE, SCREEN_SHARE_START, SCREEN_SHARE_UPDATE, SCREEN_SHARE_STOP, SCREEN_SIGNAL,
                     SCREEN_POINTER -> ControlRules.decide(state, type, body, member);
-            case HELLO, QUEUE_LIST, SESSION_JOIN, SESSION_CREATE, REQUEST_OPEN, SESSION_ACCEPT ->
+            case HELLO, QUEUE_LIST, SESSION_JOIN, SESSION_CREATE, REQUEST_OPEN, SESSION_ACCEPT, KB_SEARCH ->
                     reject(ErrorCode.BAD_REQUEST, type.wire() + " is not a session command");
+            case KB_SHARE, REQUEST_SELF_RESOLVE ->
+                    reject(ErrorCode.BAD_REQUEST, type.wire() + " needs its article looked up by the relay first");
         };
     }
 
@@ -304,11 +310,15 @@ public final class SessionDecider {
     }
 
     private static Decision end(SessionState state, String outcome, String resolution, String reason) {
+        return end(state, new EventBody.SessionEnded(outcome, resolution, reason));
+    }
+
+    static Decision end(SessionState state, EventBody.SessionEnded ended) {
         List<Decision.Draft> events = new ArrayList<>();
         if (state.controller() != null) {
             events.add(draft(EventType.CONTROL_RELEASED, new EventBody.ControlReleased(state.controller(), "ended")));
         }
-        events.add(draft(EventType.SESSION_ENDED, new EventBody.SessionEnded(outcome, resolution, reason)));
+        events.add(draft(EventType.SESSION_ENDED, ended));
         return new Decision.Accept(events, new ReplyBody.Done());
     }
 }

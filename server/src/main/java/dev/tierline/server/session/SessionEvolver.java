@@ -22,7 +22,7 @@ public final class SessionEvolver {
 
     public static SessionState evolve(SessionState state, Event event) {
         return switch (event.type()) {
-            case CHAT_MESSAGE, NOTE_ADDED -> state.withSeq(event.seq());
+            case CHAT_MESSAGE, NOTE_ADDED, KB_SHARED -> state.withSeq(event.seq());
             case SESSION_OPENED -> apply(state, event, EventBody.SessionOpened.class, (d, b) -> {
                 d.status = "waiting".equals(b.state()) ? Status.WAITING : Status.ACTIVE;
                 d.ticket = b.ticket();

@@ -4,6 +4,7 @@ import static dev.tierline.server.WireSessions.create;
 import static dev.tierline.server.WireSessions.inviteAndJoin;
 import static dev.tierline.server.WireSessions.joinAsUser;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import dev.tierline.protocol.Tier;
 import dev.tierline.server.RawClient;
 import dev.tierline.server.ServerExtension;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -45,11 +47,11 @@ abstract class RecordingContract {
             JsonNode end = l2.command("session.end", s.session(), Map.of("outcome", "resolved",
                     "resolution", "Lowered the MTU to 1400"));
             assertThat(end.path("type").asText()).as(end.toString()).isEqualTo("ack");
-            // strict mode acks after the seal is durable; async mode acks first and records right
-            // after, so the reads below wait for the seal rather than race it
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> JSON.readTree(
-                    server().get("/api/sessions?ticket=" + ticket, server().auditor("a-wait"), null).body())
-                    .path("sessions").findValuesAsText("sealed").contains("true"));
+            // in async recording mode the ack comes before the journal commits (and seals): wait for the seal
+            String auditor = server.auditor("a-seal-wait");
+            await().atMost(Duration.ofSeconds(10)).until(() -> StreamSupport.stream(JSON.readTree(
+                    server.get("/api/sessions?ticket=" + ticket, auditor, null).body()).path("sessions").spliterator(), false)
+                    .anyMatch(row -> row.path("session").asText().equals(s.session()) && row.path("sealed").asBoolean()));
             return s.session();
         }
     }
