@@ -53,11 +53,40 @@ export function endUserView(main, ctx) {
       e.preventDefault();
       act(button, out, async () => {
         const opened = await client.openRequest(f.topic.input.value, f.summary.input.value.trim(), f.ticket.input.value.trim() || undefined);
-        openSession(client.session(opened.session), opened.ticket);
+        if (opened.suggestions?.length) {
+          showSuggestions(opened); // the request waits for this choice before any technician sees it
+        } else {
+          openSession(client.session(opened.session), opened.ticket);
+        }
       });
     });
     const heading = h('h1', { tabindex: '-1' }, `Hello ${me.name}`);
     fill(root, h('div', { class: 'narrow' }, heading, panel('Ask for help', form)));
+  }
+
+  /** Self-help first: public articles that match the summary, and the way on to a technician. */
+  function showSuggestions(opened) {
+    const out = errorLine();
+    const items = opened.suggestions.map((article) => {
+      const solved = h('button', { type: 'button' }, 'This solved it');
+      solved.addEventListener('click', () => act(solved, out, async () => {
+        await client.send(opened.session, 'request.selfResolve', { article: article.id });
+        const again = h('button', { type: 'button' }, 'Ask about something else');
+        again.addEventListener('click', showRequestForm);
+        fill(root, h('div', { class: 'narrow' }, h('h1', { tabindex: '-1' }, 'Glad that helped'),
+          panel('Solved', h('p', {}, `Your request ${opened.ticket} is closed as solved by “${article.title}”.`), again)));
+        root.querySelector('h1')?.focus();
+      }));
+      return h('li', { class: 'suggestion' }, h('h3', {}, article.title), h('p', {}, article.snippet ?? ''), solved);
+    });
+    const onward = h('button', { type: 'button' }, 'I still need a technician');
+    onward.addEventListener('click', () => act(onward, out, async () => {
+      await client.send(opened.session, 'request.queue');
+      openSession(client.session(opened.session), opened.ticket);
+    }));
+    fill(root, h('div', { class: 'narrow' }, h('h1', { tabindex: '-1' }, 'Maybe one of these solves it'),
+      panel('Articles that match your request', h('ul', { class: 'suggestions' }, ...items), onward, out)));
+    root.querySelector('h1')?.focus();
   }
 
   function openSession(handle, ticket) {

@@ -242,6 +242,9 @@ public sealed interface CommandBody {
         }
     }
 
+    /** The suggested articles did not help: the end user sends the request on to the technicians' queue. */
+    record RequestQueue() implements CommandBody {}
+
     /** The end user says a suggested public article solved the problem: the request closes as self-resolved. */
     record RequestSelfResolve(String article) implements CommandBody {
         public RequestSelfResolve {

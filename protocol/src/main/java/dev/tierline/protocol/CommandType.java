@@ -32,7 +32,8 @@ public enum CommandType {
     SESSION_END("session.end", CommandBody.SessionEnd.class),
     KB_SEARCH("kb.search", CommandBody.KbSearch.class),
     KB_SHARE("kb.share", CommandBody.KbShare.class),
-    REQUEST_SELF_RESOLVE("request.selfResolve", CommandBody.RequestSelfResolve.class);
+    REQUEST_SELF_RESOLVE("request.selfResolve", CommandBody.RequestSelfResolve.class),
+    REQUEST_QUEUE("request.queue", CommandBody.RequestQueue.class);
 
     private static final Map<String, CommandType> BY_WIRE = new HashMap<>();
     private static final Map<Class<?>, CommandType> BY_BODY = new HashMap<>();

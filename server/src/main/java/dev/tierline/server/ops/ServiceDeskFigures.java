@@ -39,6 +39,8 @@ public final class ServiceDeskFigures {
 
     private static final class Tracked {
         final Instant openedAt;
+        /** When the request reached the queue: at opening, or after self-help when the user sent it on. */
+        Instant queuedAt;
         final boolean queued;
         boolean accepted;
         Tier ownerTier;
@@ -46,6 +48,7 @@ public final class ServiceDeskFigures {
 
         Tracked(Instant openedAt, boolean queued, Tier ownerTier) {
             this.openedAt = openedAt;
+            this.queuedAt = openedAt;
             this.queued = queued;
             this.ownerTier = ownerTier;
         }
@@ -81,7 +84,8 @@ public final class ServiceDeskFigures {
         Tracked session = open.get(event.session());
         switch (event.type()) {
             case SESSION_OPENED -> {
-                boolean isRequest = "waiting".equals(event.body(EventBody.SessionOpened.class).state());
+                String openedAs = event.body(EventBody.SessionOpened.class).state();
+                boolean isRequest = "waiting".equals(openedAs) || "self_help".equals(openedAs);
                 Tier owner = event.actor().role() == Role.TECHNICIAN ? event.actor().tier() : null;
                 open.put(event.session(), new Tracked(event.ts(), isRequest, owner));
                 opened++;
@@ -96,7 +100,7 @@ public final class ServiceDeskFigures {
                     session.ownerTier = accepted.ownerTier();
                     if (session.queued && !session.accepted) {
                         session.accepted = true;
-                        Duration wait = Duration.between(session.openedAt, event.ts());
+                        Duration wait = Duration.between(session.queuedAt, event.ts());
                         if (keepSamples) {
                             queueWaitMillis.add(wait.toMillis());
                         }
@@ -104,6 +108,11 @@ public final class ServiceDeskFigures {
                             sink.queueWait(wait);
                         }
                     }
+                }
+            }
+            case SESSION_REQUEUED -> {
+                if (session != null && !session.accepted) {
+                    session.queuedAt = event.ts(); // self-help declined: the queue wait starts now
                 }
             }
             case OWNER_TRANSFERRED -> {

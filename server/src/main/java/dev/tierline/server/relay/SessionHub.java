@@ -15,6 +15,7 @@ import dev.tierline.server.recording.Journal;
 import dev.tierline.server.security.InvitationRegistry;
 import dev.tierline.server.security.Secrets;
 import dev.tierline.server.security.SessionKeys;
+import dev.tierline.server.session.Input;
 import dev.tierline.server.session.SessionState;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -125,7 +126,10 @@ final class SessionHub {
         String id = Secrets.id("s-");
         SessionRuntime runtime = new SessionRuntime(id, loopFor(id), this);
         sessions.put(id, runtime);
-        runtime.submit(connection, command, null, suggestions);
+        // with articles to offer, the request waits for the user's choice before it reaches the queue
+        Input held = suggestions != null && !suggestions.isEmpty() && command.body() instanceof CommandBody.RequestOpen open
+                ? new Input.SelfHelpRequest(open) : null;
+        runtime.submit(connection, command, held, suggestions);
     }
 
     private ErrorReply openLimits(Connection connection, Command command) {

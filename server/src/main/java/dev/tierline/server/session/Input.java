@@ -58,4 +58,11 @@ public sealed interface Input {
             return "public".equals(audience);
         }
     }
+
+    /**
+     * A {@code request.open} for which the relay found public articles matching the summary: the
+     * request waits for the end user's choice (self-resolve, or on to the queue) before any
+     * technician sees it.
+     */
+    record SelfHelpRequest(CommandBody.RequestOpen open) implements Input {}
 }

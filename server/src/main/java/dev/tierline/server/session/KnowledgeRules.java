@@ -67,7 +67,7 @@ final class KnowledgeRules {
         if (!actor.isEndUser()) {
             return reject(ErrorCode.FORBIDDEN, "only the end user who opened the request can mark it self-resolved");
         }
-        if (state.status() != Status.WAITING) {
+        if (state.status() != Status.SELF_HELP && state.status() != Status.WAITING) {
             return reject(ErrorCode.CONFLICT, "the request is no longer waiting: a technician has taken it");
         }
         Input.Article article = resolve.article();

@@ -50,6 +50,8 @@ public final class SessionDecider {
                     m -> m.accessUntil() != null && !ctx.now().isBefore(m.accessUntil()));
         } else if (input instanceof Input.ShareArticle share) {
             return KnowledgeRules.share(state, share, actor, ctx);
+        } else if (input instanceof Input.SelfHelpRequest request) {
+            return requestOpen(state, request.open(), actor, ctx, "self_help");
         } else if (input instanceof Input.SelfResolve resolve) {
             return KnowledgeRules.selfResolve(state, resolve, actor, ctx);
         } else if (input instanceof Input.IdleTimeout) {
@@ -70,7 +72,7 @@ public final class SessionDecider {
             case SESSION_CREATE:
                 return create(state, (CommandBody.SessionCreate) body, actor);
             case REQUEST_OPEN:
-                return requestOpen(state, (CommandBody.RequestOpen) body, actor, ctx);
+                return requestOpen(state, (CommandBody.RequestOpen) body, actor, ctx, "waiting");
             case SESSION_ACCEPT:
                 return acceptRequest(state, actor, ctx);
             default:
@@ -97,9 +99,23 @@ public final class SessionDecider {
                     SCREEN_POINTER -> ControlRules.decide(state, type, body, member);
             case HELLO, QUEUE_LIST, SESSION_JOIN, SESSION_CREATE, REQUEST_OPEN, SESSION_ACCEPT, KB_SEARCH ->
                     reject(ErrorCode.BAD_REQUEST, type.wire() + " is not a session command");
+            case REQUEST_QUEUE -> toQueue(state, actor);
             case KB_SHARE, REQUEST_SELF_RESOLVE ->
                     reject(ErrorCode.BAD_REQUEST, type.wire() + " needs its article looked up by the relay first");
         };
+    }
+
+    /** The end user read the suggested articles and still needs a technician. */
+    private static Decision toQueue(SessionState state, Actor actor) {
+        if (!actor.isEndUser()) {
+            return reject(ErrorCode.FORBIDDEN, "only the end user who opened the request sends it to the queue");
+        }
+        if (state.status() != Status.SELF_HELP) {
+            return reject(ErrorCode.CONFLICT, state.status() == Status.WAITING ? "request is already in the queue"
+                    : "request is not waiting for a self-help choice");
+        }
+        return accept(new ReplyBody.Done(), draft(EventType.SESSION_REQUEUED,
+                new EventBody.SessionRequeued(state.topic(), "self-help did not solve it")));
     }
 
     private static Decision endByOwner(SessionState state, CommandBody.SessionEnd end, Actor actor) {
@@ -129,7 +145,9 @@ public final class SessionDecider {
                 joined(actor, "create", null, true, false, null));
     }
 
-    private static Decision requestOpen(SessionState state, CommandBody.RequestOpen open, Actor actor, DecideContext ctx) {
+    /** @param initialState {@code waiting} (straight to the queue) or {@code self_help} (articles first) */
+    private static Decision requestOpen(SessionState state, CommandBody.RequestOpen open, Actor actor, DecideContext ctx,
+                                        String initialState) {
         if (!actor.isEndUser()) {
             return reject(ErrorCode.FORBIDDEN, "only end users open support requests");
         }
@@ -139,7 +157,7 @@ public final class SessionDecider {
         String ticket = open.ticket() != null ? open.ticket() : "T-" + ctx.ids().get();
         return accept(new ReplyBody.SessionOpened(state.id(), ticket, null),
                 draft(EventType.SESSION_OPENED, new EventBody.SessionOpened(ticket, open.summary(), open.topic(),
-                        open.summary(), "waiting", ConsentPolicy.EACH_TIME.wire())),
+                        open.summary(), initialState, ConsentPolicy.EACH_TIME.wire())),
                 joined(actor, "request", null, false, false, null));
     }
 

@@ -24,7 +24,11 @@ public final class SessionEvolver {
         return switch (event.type()) {
             case CHAT_MESSAGE, NOTE_ADDED, KB_SHARED -> state.withSeq(event.seq());
             case SESSION_OPENED -> apply(state, event, EventBody.SessionOpened.class, (d, b) -> {
-                d.status = "waiting".equals(b.state()) ? Status.WAITING : Status.ACTIVE;
+                d.status = switch (b.state()) {
+                    case "waiting" -> Status.WAITING;
+                    case "self_help" -> Status.SELF_HELP;
+                    default -> Status.ACTIVE;
+                };
                 d.ticket = b.ticket();
                 d.title = b.title();
                 d.topic = b.topic();

@@ -26,7 +26,8 @@ public record SessionState(
         String controller, Set<String> controlRequests, Handoff pendingHandoff, Set<String> consented,
         EventBody.ScreenShareInfo share, Map<String, Invite> invites) {
 
-    public enum Status { NEW, WAITING, ACTIVE, ENDED }
+    /** SELF_HELP: a request whose end user is shown matching articles before it goes to the queue. */
+    public enum Status { NEW, SELF_HELP, WAITING, ACTIVE, ENDED }
 
     /** Whether an end user's earlier grant covers a hand-off to the same technician. */
     public enum ConsentPolicy {

@@ -160,6 +160,18 @@ abstract class KnowledgeContract {
             assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("not_found");
             assertThat(user.received()).allSatisfy(frame -> assertThat(frame.toString())
                     .doesNotContain(internalTitle).doesNotContain("credential vault"));
+
+            // with articles offered, no technician sees the request until the user sends it on
+            try (RawClient l1 = RawClient.connect(server.uri())) {
+                assertAck(l1.hello(server.technician("t-kb-l1", Tier.L1)), "welcome");
+                assertThat(l1.command("queue.list", null, Map.of("topic", "email")).path("body").path("requests")
+                        .findValuesAsText("session")).doesNotContain(session);
+                assertThat(l1.command("session.accept", session, Map.of()).path("code").asText()).isEqualTo("conflict");
+                assertAck(user.command("request.queue", session, Map.of()), "ack");
+                assertThat(l1.command("queue.list", null, Map.of("topic", "email")).path("body").path("requests")
+                        .findValuesAsText("session")).contains(session);
+                assertAck(l1.command("session.accept", session, Map.of()), "ack");
+            }
         }
     }
 

@@ -112,4 +112,32 @@ class KnowledgeRulesTest {
         refused(s, stranger, new Input.SelfResolve(PUBLIC), ErrorCode.FORBIDDEN);
         refused(new Scenario(), USER, new Input.SelfResolve(PUBLIC), ErrorCode.NOT_FOUND);
     }
+
+    @Test
+    void aRequestWithSuggestionsWaitsForTheUsersChoiceBeforeTheQueue() {
+        Scenario s = new Scenario();
+        s.decide(USER, new Input.SelfHelpRequest(new CommandBody.RequestOpen(null, "network", "VPN drops every hour")));
+        assertThat(s.state.status()).isEqualTo(SessionState.Status.SELF_HELP);
+        refused(s, L1, new Input.Client(new CommandBody.SessionAccept()), ErrorCode.CONFLICT);
+        refused(s, L1, new Input.Client(new CommandBody.RequestQueue()), ErrorCode.FORBIDDEN);
+
+        s.ok(USER, new CommandBody.RequestQueue());
+        assertThat(s.state.status()).isEqualTo(SessionState.Status.WAITING);
+        assertThat(s.log.get(s.log.size() - 1).type()).isEqualTo(dev.tierline.protocol.EventType.SESSION_REQUEUED);
+        refused(s, USER, new Input.Client(new CommandBody.RequestQueue()), ErrorCode.CONFLICT);
+        s.ok(L1, new CommandBody.SessionAccept());
+        assertThat(s.state.status()).isEqualTo(SessionState.Status.ACTIVE);
+    }
+
+    @Test
+    void aRequestInSelfHelpCanBeSelfResolvedAndOneWithoutSuggestionsGoesStraightToTheQueue() {
+        Scenario s = new Scenario();
+        s.decide(USER, new Input.SelfHelpRequest(new CommandBody.RequestOpen(null, "network", "VPN drops every hour")));
+        Event ended = accepted(s, USER, new Input.SelfResolve(PUBLIC));
+        assertThat(ended.body(dev.tierline.protocol.EventBody.SessionEnded.class).outcome()).isEqualTo("self-resolved");
+
+        Scenario plain = new Scenario();
+        plain.ok(USER, new CommandBody.RequestOpen(null, "network", "VPN drops every hour"));
+        assertThat(plain.state.status()).isEqualTo(SessionState.Status.WAITING);
+    }
 }
