@@ -140,9 +140,10 @@ public final class Launcher implements Callable<Integer> {
      * starts; a YAML file or option may have set them differently, so configure it again from them.
      */
     static void applyLogging(ServerConfig config) {
-        if (config.logFormat().equals(System.getenv("TIERLINE_LOG_FORMAT") == null ? "text" : System.getenv("TIERLINE_LOG_FORMAT"))
-                && config.logLevel().equalsIgnoreCase(System.getenv("TIERLINE_LOG_LEVEL") == null ? "info" : System.getenv("TIERLINE_LOG_LEVEL"))) {
-            return;
+        String format = System.getenv().getOrDefault("TIERLINE_LOG_FORMAT", "text");
+        String level = System.getenv().getOrDefault("TIERLINE_LOG_LEVEL", "info");
+        if (config.logFormat().equals(format) && config.logLevel().equalsIgnoreCase(level)) {
+            return; // logback already read these
         }
         System.setProperty("TIERLINE_LOG_FORMAT", config.logFormat());
         System.setProperty("TIERLINE_LOG_LEVEL", config.logLevel());

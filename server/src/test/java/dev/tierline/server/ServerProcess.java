@@ -84,10 +84,6 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    public Process process() {
-        return process;
-    }
-
     /** Waits for the process to exit and for all its output to be read; false if it is still running. */
     public boolean awaitExit(java.time.Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -56,9 +56,4 @@ final class AddressLimiter extends ChannelInboundHandlerAdapter {
         }
         super.channelInactive(ctx);
     }
-
-    int openFrom(InetAddress address) {
-        AtomicInteger count = open.get(address);
-        return count == null ? 0 : count.get();
-    }
 }

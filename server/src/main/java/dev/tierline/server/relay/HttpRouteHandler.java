@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import dev.tierline.server.http.HttpApi;
 import dev.tierline.server.http.StaticFiles;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
@@ -55,10 +56,13 @@ final class HttpRouteHandler extends SimpleChannelInboundHandler<FullHttpRequest
             response = reason == null ? json(HttpResponseStatus.OK, "{\"status\":\"ready\"}")
                     : json(HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"not ready\",\"reason\":\"" + reason + "\"}");
         } else if (path.equals("/metrics") && get) {
-            response = new DefaultFullHttpResponse(request11(), HttpResponseStatus.OK,
-                    Unpooled.copiedBuffer(metrics.get(), StandardCharsets.UTF_8));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
-            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+            // A scrape walks every session and connection for the gauges: not on an event loop,
+            // where it would hold up every session that loop runs.
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            CompletableFuture.supplyAsync(metrics).whenComplete((text, error) -> send(ctx, keepAlive, error != null
+                    ? json(HttpResponseStatus.INTERNAL_SERVER_ERROR, "{\"code\":\"internal\",\"message\":\"scrape failed\"}")
+                    : text(text)));
+            return;
         } else if ((path.equals("/") || path.equals("/console")) && get) {
             response = new DefaultFullHttpResponse(request11(), HttpResponseStatus.FOUND);
             response.headers().set(HttpHeaderNames.LOCATION, "/console/");
@@ -81,12 +85,23 @@ final class HttpRouteHandler extends SimpleChannelInboundHandler<FullHttpRequest
             response = json(HttpResponseStatus.NOT_FOUND,
                     "{\"code\":\"not_found\",\"message\":\"no route " + path.replace("\"", "") + "\"}");
         }
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        send(ctx, HttpUtil.isKeepAlive(request), response);
+    }
+
+    private static void send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse response) {
         HttpUtil.setKeepAlive(response, keepAlive);
         var future = ctx.writeAndFlush(response);
         if (!keepAlive) {
             future.addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    private static FullHttpResponse text(String prometheus) {
+        FullHttpResponse response = new DefaultFullHttpResponse(request11(), HttpResponseStatus.OK,
+                Unpooled.copiedBuffer(prometheus, StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+        return response;
     }
 
     private static FullHttpResponse json(HttpResponseStatus status, String body) {

@@ -3,7 +3,6 @@ package dev.tierline.server.relay;
 import dev.tierline.protocol.ErrorCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -21,31 +20,25 @@ public final class RelayMetrics {
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
 
     public RelayMetrics(MeterRegistry registry) {
-        connections = Counter.builder("tierline.connections.accepted")
-                .description("WebSocket connections that completed the upgrade").register(registry);
-        eventsRecorded = Counter.builder("tierline.events.recorded")
-                .description("events made durable in the journal").register(registry);
-        framesRelayed = Counter.builder("tierline.events.relayed")
-                .description("event frames written to participants").register(registry);
-        pointersCoalesced = Counter.builder("tierline.pointers.coalesced")
-                .description("pointer updates replaced by a newer one for a reader that could not keep up").register(registry);
-        slowReadersClosed = Counter.builder("tierline.slow.readers.closed")
-                .description("connections closed for unsent bytes past the high-water mark").register(registry);
-        connectionsRefused = Counter.builder("tierline.connections.refused")
-                .description("connections closed at once: too many from one address").register(registry);
-        rateLimited = Counter.builder("tierline.rate.limited")
-                .description("frames refused with rate_limited").register(registry);
-        handlerExceptions = Counter.builder("tierline.handler.exceptions")
-                .description("unexpected exceptions that closed a connection").register(registry);
+        connections = counter(registry, "tierline.connections.accepted", "WebSocket connections that completed the upgrade");
+        eventsRecorded = counter(registry, "tierline.events.recorded", "events made durable in the journal");
+        framesRelayed = counter(registry, "tierline.events.relayed", "event frames written to participants");
+        pointersCoalesced = counter(registry, "tierline.pointers.coalesced",
+                "pointer updates replaced by a newer one for a reader that could not keep up");
+        slowReadersClosed = counter(registry, "tierline.slow.readers.closed",
+                "connections closed for unsent bytes past the high-water mark");
+        connectionsRefused = counter(registry, "tierline.connections.refused",
+                "connections closed at once: too many from one address");
+        rateLimited = counter(registry, "tierline.rate.limited", "frames refused with rate_limited");
+        handlerExceptions = counter(registry, "tierline.handler.exceptions", "unexpected exceptions that closed a connection");
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("tierline.errors").tag("code", code.wire())
                     .description("error replies sent, by code").register(registry));
         }
     }
 
-    /** For tests and tools that do not scrape. */
-    public RelayMetrics() {
-        this(new SimpleMeterRegistry());
+    private static Counter counter(MeterRegistry registry, String name, String description) {
+        return Counter.builder(name).description(description).register(registry);
     }
 
     void error(ErrorCode code) {
@@ -70,13 +63,5 @@ public final class RelayMetrics {
 
     public long handlerExceptions() {
         return (long) handlerExceptions.count();
-    }
-
-    public long errorsSent() {
-        return (long) errors.values().stream().mapToDouble(Counter::count).sum();
-    }
-
-    public long errorsSent(ErrorCode code) {
-        return (long) errors.get(code).count();
     }
 }

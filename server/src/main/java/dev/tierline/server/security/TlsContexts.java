@@ -115,8 +115,8 @@ public final class TlsContexts {
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
             Files.createDirectories(cert.getParent());
-            writeOwnerOnly(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-            write(cert, pem("CERTIFICATE", certificate.getEncoded()));
+            write(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), true);
+            write(cert, pem("CERTIFICATE", certificate.getEncoded()), false);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot make a development TLS certificate: " + e.getMessage(), e);
         }
@@ -132,18 +132,15 @@ public final class TlsContexts {
                 + "\n-----END " + type + "-----\n";
     }
 
-    private static void write(Path file, String text) throws IOException {
+    /** Through a temporary file and an atomic move; a private key is owner-only before it holds anything. */
+    private static void write(Path file, String text, boolean ownerOnly) throws IOException {
         Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        Files.writeString(tmp, text, StandardCharsets.US_ASCII);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void writeOwnerOnly(Path file, String text) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
-        try {
-            Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException notPosix) {
-            // the data directory's ACLs apply
+        if (ownerOnly) {
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // the data directory's ACLs apply
+            }
         }
         Files.writeString(tmp, text, StandardCharsets.US_ASCII);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

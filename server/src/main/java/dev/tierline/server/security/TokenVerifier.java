@@ -60,10 +60,6 @@ public final class TokenVerifier {
         this.clock = clock;
     }
 
-    public boolean trustsAnyIssuer() {
-        return !issuers.isEmpty();
-    }
-
     /** The participant a token names, if it is valid now. */
     public Actor verify(String token) throws AuthenticationException {
         if (token == null || token.isBlank()) {

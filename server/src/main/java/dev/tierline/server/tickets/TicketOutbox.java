@@ -29,10 +29,6 @@ public final class TicketOutbox {
         return sinks.isEmpty();
     }
 
-    public OutboxStore store() {
-        return store;
-    }
-
     /** Who to wake when new deliveries are committed. */
     public void onCommitted(Runnable wake) {
         this.onCommitted = wake;

@@ -48,12 +48,6 @@ final class RequestTracker {
         return JSON.readTree(response.body());
     }
 
-    JsonNode post(String path, String json) throws Exception {
-        HttpResponse<String> response = http.send(request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body());
-    }
-
     private HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create(baseUrl + "/REST/2.0/" + path))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("root:password".getBytes(StandardCharsets.UTF_8)));
