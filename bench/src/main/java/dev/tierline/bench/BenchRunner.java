@@ -27,6 +27,8 @@ public final class BenchRunner implements Callable<Integer> {
     @Option(names = "--bytes", defaultValue = "200") int bytes;
     @Option(names = "--window", defaultValue = "8", description = "messages in flight per publisher (saturation)") int window;
     @Option(names = "--saturation-seconds", defaultValue = "10") double saturationSeconds;
+    @Option(names = "--warmup-seconds", defaultValue = "10",
+            description = "untimed saturation before each target is measured, so every JIT is warm") double warmupSeconds;
     @Option(names = "--rate", defaultValue = "5000", description = "published messages per second (fixed rate)") double rate;
     @Option(names = "--rate-seconds", defaultValue = "10") double rateSeconds;
     @Option(names = "--journal-events", defaultValue = "400", description = "events per session in the journal benchmark") int journalEvents;
@@ -51,6 +53,7 @@ public final class BenchRunner implements Callable<Integer> {
         if (quick) {
             sessions = 50;
             saturationSeconds = 3;
+            warmupSeconds = 2;
             rateSeconds = 3;
             rate = 1000;
             journalEvents = 100;
@@ -67,6 +70,9 @@ public final class BenchRunner implements Callable<Integer> {
                 target.connect(sessions, participants, workload);
                 System.out.printf(Locale.ROOT, "%s: %d connections in %.1f s%n", target.name(), sessions * participants,
                         (System.nanoTime() - t0) / 1e9);
+                if (warmupSeconds > 0) {
+                    workload.saturation(warmupSeconds); // not reported: the servers' JIT compilers run here
+                }
                 rows.add(new Row(target.name(), workload.saturation(saturationSeconds)));
                 rows.add(new Row(target.name(), workload.fixedRate(rate, rateSeconds)));
             } catch (Exception e) {

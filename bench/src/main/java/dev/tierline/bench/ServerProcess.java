@@ -21,6 +21,11 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(List<String> command, Map<String, String> env, String ready) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
+        // for profiling a measured server (an async-profiler agent, JFR): given to the servers alone
+        String serverOptions = System.getenv("BENCH_SERVER_JAVA_OPTS");
+        if (serverOptions != null && !serverOptions.isBlank()) {
+            builder.environment().put("JAVA_TOOL_OPTIONS", serverOptions);
+        }
         Process process = builder.start();
         CompletableFuture<Void> up = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
