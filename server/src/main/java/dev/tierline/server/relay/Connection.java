@@ -103,14 +103,10 @@ final class Connection {
             close(WebSocketCloseStatus.TRY_AGAIN_LATER, "slow reader");
             return;
         }
-        if (channel.eventLoop().inEventLoop()) {
-            writeInbox(); // frames other threads queued earlier go first
-            channel.writeAndFlush(new TextWebSocketFrame(frame), channel.voidPromise());
-            return;
-        }
-        // From another loop (a session's, or the journal's): queue it, and have the channel's loop
-        // write everything queued in one task with one flush. Under load that turns one task, one
-        // wake-up and one syscall per frame into one per burst.
+        // Every frame is queued, from this channel's loop as from any other, and the channel's loop
+        // writes all that is queued in one task with one flush. A fan-out, a burst of reads or the
+        // journal's completions thus cost one wake-up and one syscall per connection per burst, not
+        // one per frame; and one queue keeps the frames in the order they were sent.
         inboxBytes.addAndGet(frame.readableBytes());
         inbox.offer(frame);
         if (drainScheduled.compareAndSet(false, true)) {
@@ -190,7 +186,18 @@ final class Connection {
             return;
         }
         closing = true;
-        channel.writeAndFlush(new CloseWebSocketFrame(code, fitCloseReason(reason))).addListener(ChannelFutureListener.CLOSE);
+        CloseWebSocketFrame frame = new CloseWebSocketFrame(code, fitCloseReason(reason));
+        if (channel.eventLoop().inEventLoop()) {
+            closeAfterQueued(frame);
+        } else {
+            channel.eventLoop().execute(() -> closeAfterQueued(frame));
+        }
+    }
+
+    /** Frames queued before the close go out ahead of its close frame, never after it. */
+    private void closeAfterQueued(CloseWebSocketFrame frame) {
+        writeInbox();
+        channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
     }
 
     /** A close frame's reason is at most 123 bytes of UTF-8 (RFC 6455, 5.5). */
