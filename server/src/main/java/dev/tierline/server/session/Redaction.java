@@ -22,7 +22,12 @@ public final class Redaction {
     /** A text after redaction, and how many matches were masked. */
     public record Result(String text, int masked) {}
 
-    private record Rule(Pattern pattern, boolean maskSecretOnly) {}
+    /**
+     * {@code mayMatch} is a cheap test that must pass wherever the pattern could match; it lets
+     * the built-in rule skip the regular expression for the chat that names no password (nearly
+     * all of it). A custom rule has none and always runs.
+     */
+    private record Rule(Pattern pattern, boolean maskSecretOnly, java.util.function.Predicate<String> mayMatch) {}
 
     private final List<Rule> rules;
 
@@ -38,7 +43,9 @@ public final class Redaction {
                 continue;
             }
             try {
-                patterns.add(new Rule(Pattern.compile(line.strip()), line.contains("(?<secret>")));
+                String rule = line.strip();
+                patterns.add(new Rule(Pattern.compile(rule), line.contains("(?<secret>"),
+                        rule.equals(DEFAULT_RULES) ? Redaction::mayNameASecret : text -> true));
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("rule '" + line.strip() + "' is not a valid regular expression: "
                         + e.getDescription());
@@ -54,6 +61,9 @@ public final class Redaction {
     public Result apply(String text) {
         int masked = 0;
         for (Rule rule : rules) {
+            if (!rule.mayMatch().test(text)) {
+                continue;
+            }
             Matcher m = rule.pattern().matcher(text);
             StringBuilder out = null;
             int last = 0;
@@ -75,5 +85,24 @@ public final class Redaction {
             }
         }
         return new Result(text, masked);
+    }
+
+    /**
+     * Whether {@code text} has "pass", "pwd" or "pin" in any ASCII case: every word the built-in
+     * rule looks for begins with one of them ({@code (?i)} without UNICODE_CASE is ASCII-only too).
+     */
+    static boolean mayNameASecret(String text) {
+        for (int i = 0, last = text.length() - 3; i <= last; i++) {
+            if ((text.charAt(i) | 0x20) != 'p') {
+                continue;
+            }
+            int a = text.charAt(i + 1) | 0x20;
+            int b = text.charAt(i + 2) | 0x20;
+            boolean pass = a == 'a' && b == 's' && i + 3 < text.length() && (text.charAt(i + 3) | 0x20) == 's';
+            if (pass || (a == 'w' && b == 'd') || (a == 'i' && b == 'n')) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -26,6 +26,32 @@ class RedactionTest {
         assertThat(result.masked()).isEqualTo(masked);
     }
 
+    /** The built-in rule's prefilter may only skip texts its regular expression would not touch. */
+    @Test
+    void theBuiltInRulesPrefilterNeverSkipsATextThatTheRuleWouldMask() {
+        java.util.regex.Pattern rule = java.util.regex.Pattern.compile(Redaction.DEFAULT_RULES);
+        String alphabet = "pPaAsSwWdDiInNoOcCeE:= \t1x\u0130\u0131\u017f\u212a";
+        String[] words = {"password", "PassWd", "pwd", "PIN", "passcode", " is ", ": ", "=", "hunter2", "spin"};
+        java.util.Random random = new java.util.Random(20261201);
+        int masked = 0;
+        for (int round = 0; round < 50_000; round++) {
+            StringBuilder text = new StringBuilder();
+            for (int i = random.nextInt(12); i > 0; i--) {
+                text.append(random.nextInt(3) == 0 ? words[random.nextInt(words.length)]
+                        : String.valueOf(alphabet.charAt(random.nextInt(alphabet.length()))));
+            }
+            String candidate = text.toString();
+            if (rule.matcher(candidate).find()) {
+                masked++;
+                assertThat(Redaction.mayNameASecret(candidate)).as(candidate).isTrue();
+                assertThat(DEFAULT.apply(candidate).masked()).as(candidate).isPositive();
+            }
+        }
+        assertThat(masked).as("texts the rule masks, among those tried").isGreaterThan(1_000);
+        assertThat(Redaction.mayNameASecret("the spinner is stuck")).isTrue(); // a prefilter, not the rule
+        assertThat(Redaction.mayNameASecret("my screen is frozen again")).isFalse();
+    }
+
     @Test
     void aRuleWithoutASecretGroupMasksTheWholeMatch() {
         Redaction cards = Redaction.parse("\\b\\d{4}[ -]?\\d{4}[ -]?\\d{4}[ -]?\\d{4}\\b\n\n");
