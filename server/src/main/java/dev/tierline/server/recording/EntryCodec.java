@@ -95,6 +95,15 @@ public final class EntryCodec {
         return chain(prepare(event, protocolMapper), prevHash);
     }
 
+    /** The event an entry stands for, as the server sent it: what a resuming participant is replayed. */
+    public static Event event(JournalStore.Entry e, dev.tierline.protocol.ProtocolCodec codec) {
+        try {
+            return (Event) codec.decodeServerMessage(JSON.writeValueAsBytes(tree(e)));
+        } catch (JsonProcessingException | ClassCastException ex) {
+            throw new IllegalStateException("stored entry " + e.session() + "#" + e.seq() + " is not an event", ex);
+        }
+    }
+
     /** The event an entry stands for, as the JSON tree that was hashed. */
     public static ObjectNode tree(JournalStore.Entry e) {
         return tree(e.session(), e.seq(), e.ts(), e.actor(), e.audience(), e.type(), e.body());

@@ -71,6 +71,8 @@ public final class Journal implements AutoCloseable {
     /** Chain head of every session with events in flight or recently written (writer thread only). */
     private final Map<String, JournalStore.Head> heads = new HashMap<>();
     private final Thread writer;
+    /** Reads for resuming participants, off the event loops and off the writer. */
+    private final java.util.concurrent.ExecutorService reader;
     private volatile boolean running = true;
     private volatile String failure;
     private volatile TicketOutbox outbox;
@@ -87,6 +89,32 @@ public final class Journal implements AutoCloseable {
         this.writer = new Thread(this::run, "tierline-journal");
         writer.setDaemon(true);
         writer.start();
+        this.reader = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queueCapacity), r -> {
+                    Thread t = new Thread(r, "tierline-journal-reader");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /**
+     * The recorded events of {@code session} with {@code after < seq <= upTo}, as entries, read on
+     * the journal's reader thread. Fails when the store cannot be read or too many reads wait.
+     */
+    public CompletableFuture<List<JournalStore.Entry>> read(String session, long after, long upTo) {
+        CompletableFuture<List<JournalStore.Entry>> result = new CompletableFuture<>();
+        try {
+            reader.execute(() -> {
+                try {
+                    result.complete(store.entries(session, after, upTo));
+                } catch (SQLException | RuntimeException e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            result.completeExceptionally(new UnavailableException("too many journal reads waiting"));
+        }
+        return result;
     }
 
     /** Deliveries to outside ticket systems, written in the same transactions as the events. */
@@ -370,6 +398,7 @@ public final class Journal implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        reader.shutdown();
         try {
             writer.join(10_000);
         } catch (InterruptedException e) {

@@ -124,9 +124,22 @@ public final class JournalStore {
     }
 
     List<Entry> entries(Connection c, String session) throws SQLException {
+        return entries(c, session, 0, Long.MAX_VALUE);
+    }
+
+    /** A session's entries with {@code after < seq <= upTo}, in seq order: what a resuming participant missed. */
+    public List<Entry> entries(String session, long after, long upTo) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            return entries(c, session, after, upTo);
+        }
+    }
+
+    private static List<Entry> entries(Connection c, String session, long after, long upTo) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT session_id, seq, ts, actor, audience, type, body, "
-                + "prev_hash, hash FROM transcript_entries WHERE session_id = ? ORDER BY seq")) {
+                + "prev_hash, hash FROM transcript_entries WHERE session_id = ? AND seq > ? AND seq <= ? ORDER BY seq")) {
             ps.setString(1, session);
+            ps.setLong(2, after);
+            ps.setLong(3, upTo);
             List<Entry> entries = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -14,9 +14,11 @@ import java.util.Map;
 final class RecentReplies {
     static final int CAPACITY = 512;
 
+    /** Kept small: a busy session holds hundreds per participant. */
     private static final class Slot {
         byte[] reply;
-        final List<Connection> waiting = new ArrayList<>(1);
+        /** Retries waiting for the reply; made only when one arrives, which is rare. */
+        List<Connection> waiting;
     }
 
     private final Map<String, Slot> byCommandId = new LinkedHashMap<>(64, 0.75f, false) {
@@ -39,6 +41,9 @@ final class RecentReplies {
             return null;
         }
         if (slot.reply == null) {
+            if (slot.waiting == null) {
+                slot.waiting = new ArrayList<>(1);
+            }
             slot.waiting.add(connection);
             return new byte[0];
         }
@@ -49,14 +54,14 @@ final class RecentReplies {
     List<Connection> complete(String commandId, byte[] reply) {
         Slot slot = byCommandId.computeIfAbsent(commandId, id -> new Slot());
         slot.reply = reply;
-        List<Connection> waiting = List.copyOf(slot.waiting);
-        slot.waiting.clear();
+        List<Connection> waiting = slot.waiting == null ? List.of() : slot.waiting;
+        slot.waiting = null;
         return waiting;
     }
 
     /** Forgets a command that was not applied, so that a retry is decided afresh. */
     List<Connection> abandon(String commandId) {
         Slot slot = byCommandId.remove(commandId);
-        return slot == null ? List.of() : List.copyOf(slot.waiting);
+        return slot == null || slot.waiting == null ? List.of() : slot.waiting;
     }
 }

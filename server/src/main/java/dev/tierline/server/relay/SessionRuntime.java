@@ -13,6 +13,7 @@ import dev.tierline.protocol.Reply;
 import dev.tierline.protocol.ReplyBody;
 import dev.tierline.protocol.ServerMessage;
 import dev.tierline.server.config.ServerConfig.RecordingMode;
+import dev.tierline.server.recording.EntryCodec;
 import dev.tierline.server.security.InvitationRegistry;
 import dev.tierline.server.session.DecideContext;
 import dev.tierline.server.session.Decision;
@@ -47,6 +48,11 @@ import java.util.function.Consumer;
  */
 final class SessionRuntime {
     private static final String IDLE_TIMER = "\u0000idle";
+    /** Events a session keeps in memory for resuming participants; older ones are read back from the journal. */
+    static final int RESUME_TAIL = 256;
+    /** Frames that may wait for one participant while it is replayed what it missed; past that it must resume again. */
+    private static final int MAX_HELD_FRAMES = 10_000;
+    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(SessionRuntime.class);
 
     private final String id;
     private final EventLoop loop;
@@ -55,8 +61,10 @@ final class SessionRuntime {
     private SessionState delivered;
     /** Participants' current connections (loop only). */
     private final Map<String, Connection> attached = new HashMap<>();
-    /** The delivered events, in seq order, for resuming participants (loop only). */
-    private final List<Event> events = new ArrayList<>();
+    /** The newest delivered events, for resuming participants (loop only). */
+    private final ResumeTail tail = new ResumeTail(RESUME_TAIL);
+    /** Participants being replayed, from the journal, what they missed; what else they are sent waits (loop only). */
+    private final Map<String, Catchup> catchingUp = new HashMap<>();
     /** Async mode: events delivered but refused by the journal, re-recorded once it recovers. */
     private final List<Event> unrecorded = new ArrayList<>();
     private final Map<String, RecentReplies> replies = new HashMap<>();
@@ -120,7 +128,7 @@ final class SessionRuntime {
         if (earlier != null) {
             // a retry after a reconnect: answered again (now, or when the original completes), applied once
             if (earlier.length > 0) {
-                connection.send(hub.wrap(earlier));
+                sendTo(connection.participantId(), connection, hub.wrap(earlier));
             }
             return;
         }
@@ -221,6 +229,7 @@ final class SessionRuntime {
             onDelivered.run();
             return;
         }
+        long last = stamped.get(stamped.size() - 1).seq();
         if (hub.config().recordingMode() == RecordingMode.ASYNC) {
             deliver(stamped, connection);
             onDelivered.run();
@@ -228,12 +237,15 @@ final class SessionRuntime {
                 if (error != null) {
                     unrecorded.addAll(stamped);
                     markImpaired(error.getMessage());
+                } else {
+                    tail.durableUpTo(last);
                 }
             }, loop);
             return;
         }
         hub.journal().append(stamped).whenCompleteAsync((ok, error) -> {
             if (error == null) {
+                tail.durableUpTo(last);
                 deliver(stamped, connection);
                 onDelivered.run();
             } else {
@@ -247,7 +259,6 @@ final class SessionRuntime {
     private void deliver(List<Event> stamped, Connection connection) {
         for (Event event : stamped) {
             delivered = SessionEvolver.evolve(delivered, event);
-            events.add(event);
             hub.metrics().eventsRecorded.increment();
             fanOut(event);
             afterEvent(event, connection);
@@ -257,14 +268,33 @@ final class SessionRuntime {
     private void fanOut(Event event) {
         ByteBuf frame = hub.encode(event);
         try {
+            tail.add(event.seq(), event.audience(), io.netty.buffer.ByteBufUtil.getBytes(frame));
             for (Map.Entry<String, Connection> member : attached.entrySet()) {
                 if (Visibility.sees(delivered, member.getKey(), event.audience())) {
-                    member.getValue().send(frame.retainedDuplicate());
+                    sendTo(member.getKey(), member.getValue(), frame.retainedDuplicate());
                     hub.metrics().framesRelayed.increment();
                 }
             }
         } finally {
             frame.release();
+        }
+    }
+
+    /**
+     * Sends to a participant's connection, or holds the frame while that connection is being
+     * replayed what it missed, so that it sees every event in seq order.
+     */
+    private void sendTo(String participant, Connection connection, ByteBuf frame) {
+        Catchup catchup = catchingUp.get(participant);
+        if (catchup == null || catchup.connection != connection) {
+            connection.send(frame);
+        } else if (catchup.held.size() < MAX_HELD_FRAMES) {
+            catchup.held.add(frame);
+        } else {
+            frame.release();
+            abandonCatchup(participant);
+            connection.close(io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.TRY_AGAIN_LATER,
+                    "too much happened while missed events were replayed; resume again");
         }
     }
 
@@ -278,10 +308,10 @@ final class SessionRuntime {
                         || !Visibility.sees(delivered, participant, relay.audience())) {
                     continue;
                 }
-                if (relay.type() == EventType.SCREEN_POINTER) {
+                if (relay.type() != EventType.SCREEN_POINTER) {
+                    sendTo(participant, member.getValue(), frame.retainedDuplicate());
+                } else if (!catchingUp.containsKey(participant)) { // a pointer move is stale by the time a replay ends
                     member.getValue().sendPointer(actor.id(), frame.retainedDuplicate());
-                } else {
-                    member.getValue().send(frame.retainedDuplicate());
                 }
             }
         } finally {
@@ -332,23 +362,91 @@ final class SessionRuntime {
         connection.sessions.put(id, this);
     }
 
-    /** A joiner (new or returning) gets the session as it is now, then what it missed. */
+    /**
+     * A joiner (new or returning) gets the session as it is now, then what it missed: the newest
+     * events from memory, older ones read back from the journal first, off the loop. Until that
+     * replay is sent, whatever else the joiner is sent waits behind it.
+     */
     private void welcomeJoiner(Connection connection, Long resumeFrom) {
         String participant = connection.participantId();
         if (!delivered.isMember(participant)) {
             return;
         }
         attach(participant, connection);
+        abandonCatchup(participant); // a replay to an earlier connection of this participant is moot
         Event snapshot = new Event(EventType.SESSION_SNAPSHOT, id, delivered.seq(), Instant.now(), Actor.SERVER,
                 Audience.participant(participant), Visibility.snapshot(delivered, participant));
         connection.send(hub.encode(snapshot));
-        if (resumeFrom != null) {
-            for (int i = (int) Math.min(resumeFrom, events.size()); i < events.size(); i++) {
-                Event missed = events.get(i);
-                if (Visibility.sees(delivered, participant, missed.audience())) {
-                    connection.send(hub.encode(missed));
-                }
+        if (resumeFrom == null) {
+            return;
+        }
+        long from = Math.max(0, resumeFrom);
+        List<ResumeTail.Frame> recent = tail.after(from);
+        long firstHeld = tail.firstSeq(delivered.seq() + 1);
+        if (from + 1 >= firstHeld) {
+            sendVisible(participant, connection, recent);
+            return;
+        }
+        Catchup catchup = new Catchup(connection);
+        catchingUp.put(participant, catchup);
+        long upTo = firstHeld - 1;
+        hub.journal().read(id, from, upTo)
+                .thenApply(entries -> entries.stream().map(e -> EntryCodec.event(e, hub.codec())).toList())
+                .whenCompleteAsync((missed, error) -> finishCatchup(participant, catchup, from, upTo, missed, error,
+                        recent), loop);
+    }
+
+    private void finishCatchup(String participant, Catchup catchup, long from, long upTo, List<Event> missed,
+                               Throwable error, List<ResumeTail.Frame> recent) {
+        if (catchingUp.get(participant) != catchup) {
+            return; // superseded by a newer join, or abandoned; its held frames are released already
+        }
+        catchingUp.remove(participant);
+        Connection connection = catchup.connection;
+        if (error != null || missed.size() != upTo - from) {
+            logger.warn("session={} participant={}: missed events {}..{} could not be read back ({}); asked to resume again",
+                    id, participant, from + 1, upTo, error != null ? error.getMessage() : missed.size() + " found");
+            catchup.release();
+            connection.close(io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.TRY_AGAIN_LATER,
+                    "missed events could not be replayed; resume again");
+            return;
+        }
+        for (Event event : missed) {
+            if (Visibility.sees(delivered, participant, event.audience())) {
+                connection.send(hub.encode(event));
             }
+        }
+        sendVisible(participant, connection, recent);
+        catchup.held.forEach(connection::send);
+    }
+
+    private void sendVisible(String participant, Connection connection, List<ResumeTail.Frame> frames) {
+        for (ResumeTail.Frame frame : frames) {
+            if (Visibility.sees(delivered, participant, frame.audience())) {
+                connection.send(hub.wrap(frame.bytes()));
+            }
+        }
+    }
+
+    private void abandonCatchup(String participant) {
+        Catchup catchup = catchingUp.remove(participant);
+        if (catchup != null) {
+            catchup.release();
+        }
+    }
+
+    /** A replay from the journal under way to one connection, and the frames waiting behind it. */
+    private static final class Catchup {
+        final Connection connection;
+        final List<ByteBuf> held = new ArrayList<>();
+
+        Catchup(Connection connection) {
+            this.connection = connection;
+        }
+
+        void release() {
+            held.forEach(ByteBuf::release);
+            held.clear();
         }
     }
 
@@ -377,10 +475,10 @@ final class SessionRuntime {
         } else {
             waiting = recent.complete(((Reply) message).re(), bytes);
         }
-        connection.send(hub.wrap(bytes));
+        sendTo(connection.participantId(), connection, hub.wrap(bytes));
         for (Connection retry : waiting) {
             if (retry != connection) {
-                retry.send(hub.wrap(bytes));
+                sendTo(retry.participantId(), retry, hub.wrap(bytes));
             }
         }
     }
@@ -412,6 +510,7 @@ final class SessionRuntime {
                 if (error != null) {
                     unrecorded.addAll(0, backlog);
                 } else {
+                    tail.durableUpTo(backlog.get(backlog.size() - 1).seq());
                     recovered();
                 }
             }, loop);
@@ -441,7 +540,7 @@ final class SessionRuntime {
                 new EventBody.RecordingStatus(status, detail));
         ByteBuf frame = hub.encode(event);
         try {
-            attached.values().forEach(c -> c.send(frame.retainedDuplicate()));
+            attached.forEach((participant, c) -> sendTo(participant, c, frame.retainedDuplicate()));
         } finally {
             frame.release();
         }

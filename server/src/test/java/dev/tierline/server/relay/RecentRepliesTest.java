@@ -1,0 +1,57 @@
+package dev.tierline.server.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class RecentRepliesTest {
+    private static final byte[] ACK = "{\"type\":\"ack\",\"re\":\"c-1\"}".getBytes(StandardCharsets.UTF_8);
+
+    private static Connection connection() {
+        return Connection.attach(new EmbeddedChannel(), 1 << 20, null);
+    }
+
+    @Test
+    void aNewCommandIsAppliedAndARetryAfterItsReplyIsAnsweredAgain() {
+        RecentReplies replies = new RecentReplies();
+        Connection first = connection();
+        assertThat(replies.begin("c-1", first)).isNull();
+        assertThat(replies.complete("c-1", ACK)).isEmpty();
+        assertThat(replies.begin("c-1", connection())).isEqualTo(ACK);
+    }
+
+    @Test
+    void aRetryWhileTheOriginalIsInFlightWaitsForItsReply() {
+        RecentReplies replies = new RecentReplies();
+        Connection first = connection();
+        Connection again = connection();
+        assertThat(replies.begin("c-1", first)).isNull();
+        assertThat(replies.begin("c-1", again)).isEmpty();
+        assertThat(replies.complete("c-1", ACK)).containsExactly(again);
+        assertThat(replies.begin("c-1", again)).isEqualTo(ACK);
+    }
+
+    @Test
+    void anAbandonedCommandIsDecidedAfreshAndItsWaitingRetriesAreTold() {
+        RecentReplies replies = new RecentReplies();
+        Connection again = connection();
+        replies.begin("c-1", connection());
+        replies.begin("c-1", again);
+        assertThat(replies.abandon("c-1")).containsExactly(again);
+        assertThat(replies.begin("c-1", again)).isNull();
+        assertThat(replies.abandon("c-2")).isEmpty();
+    }
+
+    @Test
+    void theOldestRepliesAreForgottenPastTheBound() {
+        RecentReplies replies = new RecentReplies();
+        for (int i = 0; i <= RecentReplies.CAPACITY; i++) {
+            replies.begin("c-" + i, connection());
+            replies.complete("c-" + i, ACK);
+        }
+        assertThat(replies.begin("c-0", connection())).as("forgotten: a new command").isNull();
+        assertThat(replies.begin("c-" + RecentReplies.CAPACITY, connection())).isEqualTo(ACK);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.tierline.server.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tierline.protocol.Audience;
+import org.junit.jupiter.api.Test;
+
+class ResumeTailTest {
+    private static ResumeTail filled(int capacity, int events) {
+        ResumeTail tail = new ResumeTail(capacity);
+        for (long seq = 1; seq <= events; seq++) {
+            tail.add(seq, Audience.ALL, new byte[] {(byte) seq});
+        }
+        return tail;
+    }
+
+    @Test
+    void keepsTheNewestDurableEventsUpToItsBound() {
+        ResumeTail tail = filled(4, 10);
+        tail.durableUpTo(10);
+        assertThat(tail.size()).isEqualTo(4);
+        assertThat(tail.firstSeq(11)).isEqualTo(7);
+        assertThat(tail.after(8)).extracting(ResumeTail.Frame::seq).containsExactly(9L, 10L);
+        assertThat(tail.after(2)).extracting(ResumeTail.Frame::seq).containsExactly(7L, 8L, 9L, 10L);
+    }
+
+    @Test
+    void neverDropsAnEventTheJournalDoesNotHaveYet() {
+        ResumeTail tail = filled(4, 10);
+        assertThat(tail.size()).as("nothing durable: nothing else could replay them").isEqualTo(10);
+        tail.durableUpTo(5);
+        assertThat(tail.firstSeq(11)).isEqualTo(6);
+        assertThat(tail.size()).isEqualTo(5);
+    }
+
+    @Test
+    void anEmptyTailSendsEverythingToTheJournal() {
+        ResumeTail tail = new ResumeTail(4);
+        assertThat(tail.firstSeq(1)).isEqualTo(1);
+        assertThat(tail.after(0)).isEmpty();
+    }
+}
