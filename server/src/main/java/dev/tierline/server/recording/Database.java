@@ -3,6 +3,9 @@ package dev.tierline.server.recording;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -15,9 +18,12 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final boolean sqlite;
 
+    private final Checkpointer checkpointer;
+
     private Database(HikariDataSource dataSource, boolean sqlite) {
         this.dataSource = dataSource;
         this.sqlite = sqlite;
+        this.checkpointer = sqlite ? new Checkpointer(dataSource) : null;
     }
 
     /**
@@ -48,6 +54,11 @@ public final class Database implements AutoCloseable {
             config.addDataSourceProperty("synchronous", "FULL");
             config.addDataSourceProperty("busy_timeout", "5000");
             config.addDataSourceProperty("foreign_keys", "true");
+            // Checkpoints run on their own thread (see Checkpointer), not inside the journal's commits,
+            // where each would stall every event waiting to be durable.
+            config.addDataSourceProperty("wal_autocheckpoint", "0");
+            // after a burst the log is reused from its start; past this size it is also cut back
+            config.addDataSourceProperty("journal_size_limit", String.valueOf(64L << 20));
         }
         HikariDataSource dataSource = new HikariDataSource(config);
         try {
@@ -63,6 +74,58 @@ public final class Database implements AutoCloseable {
         return new Database(dataSource, sqlite);
     }
 
+    /**
+     * Copies the SQLite write-ahead log back into the database file every quarter second, beside
+     * the journal's writer rather than in its commits. PASSIVE neither waits for nor blocks the
+     * writer; once a checkpoint has copied the whole log, the writer starts the log over.
+     */
+    private static final class Checkpointer implements Runnable {
+        private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Checkpointer.class);
+        private static final long INTERVAL_MILLIS = 250;
+
+        private final DataSource dataSource;
+        private volatile boolean running = true;
+        private final Thread thread;
+
+        Checkpointer(DataSource dataSource) {
+            this.dataSource = dataSource;
+            this.thread = new Thread(this, "tierline-checkpoint");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void run() {
+            while (running) {
+                try {
+                    Thread.sleep(INTERVAL_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                checkpoint();
+            }
+        }
+
+        private void checkpoint() {
+            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            } catch (SQLException | RuntimeException e) {
+                // the journal notices a broken database itself; here a missed checkpoint only means a longer log
+                log.debug("WAL checkpoint skipped: {}", e.getMessage());
+            }
+        }
+
+        void stop() {
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
@@ -73,6 +136,9 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.stop();
+        }
         dataSource.close();
     }
 }
