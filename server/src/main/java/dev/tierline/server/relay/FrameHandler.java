@@ -19,6 +19,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -91,6 +92,11 @@ final class FrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
         Connection connection = Connection.of(ctx.channel());
         if (!(frame instanceof TextWebSocketFrame)) {
             refuse(connection, ErrorReply.of(null, ErrorCode.BAD_REQUEST, "only text frames carry the protocol"));
+            return;
+        }
+        if (!Utf8Text.isValid(frame.content())) {
+            // RFC 6455 8.1: a text frame that is not UTF-8 fails the connection, with 1007
+            connection.close(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes are not UTF-8");
             return;
         }
         int size = frame.content().readableBytes();

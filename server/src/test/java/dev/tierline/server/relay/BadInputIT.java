@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tierline.protocol.Tier;
 import dev.tierline.server.RawClient;
 import dev.tierline.server.ServerExtension;
+import dev.tierline.server.WireSessions;
 import dev.tierline.server.config.Setting;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import java.util.Map;
@@ -33,6 +34,30 @@ class BadInputIT {
             client.sendText("{\"v\":1,\"id\":\"c-1\",\"type\":");
             assertError(lastError(client), "bad_request");
             assertThat(client.hello(server.technician("t-malformed", Tier.L1)).path("type").asText()).isEqualTo("welcome");
+        }
+    }
+
+    /** RFC 6455 8.1: a text frame that is not UTF-8 fails that connection with 1007; a session beside it goes on. */
+    @Test
+    void aTextFrameThatIsNotUtf8ClosesThatConnectionWith1007() throws Exception {
+        try (RawClient owner = RawClient.connect(server.uri());
+             RawClient user = RawClient.connect(server.uri());
+             RawClient bad = RawClient.connect(server.uri())) {
+            WireSessions.Created s = WireSessions.create(server, owner, "t-utf8-owner");
+            WireSessions.joinAsUser(user, s);
+            bad.hello(server.technician("t-utf8", Tier.L1));
+            // an overlong "/" inside an otherwise fine command: what lenient decoders let through
+            byte[] overlong = "{\"v\":1,\"id\":\"c-5\",\"type\":\"queue.list\",\"body\":{\"topic\":\"a\u00ff\u00ffb\"}}"
+                    .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            int at = new String(overlong, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf('\u00ff');
+            overlong[at] = (byte) 0xC0;
+            overlong[at + 1] = (byte) 0xAF;
+            bad.channel().writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
+                    io.netty.buffer.Unpooled.wrappedBuffer(overlong)));
+            assertThat(bad.awaitClose().statusCode()).isEqualTo(1007);
+            JsonNode chat = owner.command("chat.send", s.session(), Map.of("text", "still here"));
+            assertThat(chat.path("type").asText()).isEqualTo("ack");
+            user.awaitMessage(m -> m.path("seq").asLong() == chat.path("seq").asLong());
         }
     }
 
