@@ -14,6 +14,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -89,8 +90,13 @@ class DevModeTlsAndKeyGuessIT {
             root.detachAppender(logged);
             root.setLevel(level);
         }
-        assertThat(logged.list).isNotEmpty();
-        for (ch.qos.logback.classic.spi.ILoggingEvent event : logged.list) {
+        // a server thread may still be inside the appender (it appends under the appender's lock)
+        List<ch.qos.logback.classic.spi.ILoggingEvent> events;
+        synchronized (logged) {
+            events = new java.util.ArrayList<>(logged.list);
+        }
+        assertThat(events).isNotEmpty();
+        for (ch.qos.logback.classic.spi.ILoggingEvent event : events) {
             String line = event.getFormattedMessage()
                     + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage());
             for (String secret : secrets) {
