@@ -43,19 +43,38 @@ public final class EntryCodec {
     private static byte[] canonical(String session, long seq, long ts, String actor, String audience, String type,
                                     String body) {
         StringBuilder out = new StringBuilder(actor.length() + body.length() + 160);
-        out.append("{\"actor\":").append(actor)
-                .append(",\"audience\":").append(quoted(audience))
-                .append(",\"body\":").append(body)
-                .append(",\"seq\":").append(seq)
-                .append(",\"session\":").append(quoted(session))
-                .append(",\"ts\":").append(quoted(Instant.ofEpochMilli(ts).toString()))
-                .append(",\"type\":").append(quoted(type))
-                .append(",\"v\":").append(Protocol.VERSION).append('}');
+        out.append("{\"actor\":").append(actor).append(",\"audience\":");
+        quoted(out, audience).append(",\"body\":").append(body).append(",\"seq\":").append(seq).append(",\"session\":");
+        quoted(out, session).append(",\"ts\":");
+        quoted(out, isoMillis(ts)).append(",\"type\":");
+        quoted(out, type).append(",\"v\":").append(Protocol.VERSION).append('}');
         return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    private static String quoted(String value) {
-        return '"' + new String(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(value)) + '"';
+    /** JSON string quoting as Jackson writes it; ids, types and times rarely need an escape, so they are copied. */
+    private static StringBuilder quoted(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c > 0x7e) {
+                return out.append('"').append(com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance()
+                        .quoteAsString(value)).append('"');
+            }
+        }
+        return out.append('"').append(value).append('"');
+    }
+
+    /** The last millisecond formatted: many events share one, and Instant.toString was a tenth of preparing one. */
+    private record FormattedMillis(long millis, String iso) {}
+
+    private static volatile FormattedMillis lastMillis = new FormattedMillis(0, Instant.EPOCH.toString());
+
+    static String isoMillis(long millis) {
+        FormattedMillis last = lastMillis;
+        if (last.millis() != millis) {
+            last = new FormattedMillis(millis, Instant.ofEpochMilli(millis).toString());
+            lastMillis = last;
+        }
+        return last.iso();
     }
 
     /**
