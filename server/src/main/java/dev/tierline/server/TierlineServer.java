@@ -93,7 +93,8 @@ public final class TierlineServer implements AutoCloseable {
         }
         ProtocolCodec codec = ProtocolCodec.create();
         Journal journal = new Journal(journalSource, TranscriptSigner.open(dataDir), codec.mapper(),
-                config.journalBatchSize(), config.journalMaxWait(), config.journalQueueCapacity());
+                config.journalBatchSize(), config.recordingMode() == ServerConfig.RecordingMode.ASYNC
+                        ? config.journalAsyncMaxWait() : config.journalMaxWait(), config.journalQueueCapacity());
         Observability observability = new Observability();
         journal.addListener(observability.journalListener());
         List<TicketSink> sinks = ticketSinks(config);

@@ -116,6 +116,7 @@ public final class ConfigLoader {
                 integer(v, Setting.JOURNAL_POOL_SIZE),
                 integer(v, Setting.JOURNAL_BATCH_SIZE),
                 duration(v, Setting.JOURNAL_MAX_WAIT),
+                duration(v, Setting.JOURNAL_ASYNC_MAX_WAIT),
                 integer(v, Setting.JOURNAL_QUEUE_CAPACITY),
                 duration(v, Setting.SHUTDOWN_TIMEOUT),
                 v.get(Setting.LOG_FORMAT).trim().toLowerCase(java.util.Locale.ROOT),

@@ -33,6 +33,7 @@ public record ServerConfig(
         int journalPoolSize,
         int journalBatchSize,
         Duration journalMaxWait,
+        Duration journalAsyncMaxWait,
         int journalQueueCapacity,
         Duration shutdownTimeout,
         String logFormat,
@@ -91,6 +92,8 @@ public record ServerConfig(
         require(journalPoolSize >= 2, Setting.JOURNAL_POOL_SIZE, "must be at least 2 (a writer and a reader)");
         require(journalBatchSize >= 1, Setting.JOURNAL_BATCH_SIZE, "must be at least 1");
         require(journalMaxWait != null && !journalMaxWait.isNegative(), Setting.JOURNAL_MAX_WAIT, "must not be negative");
+        require(journalAsyncMaxWait != null && !journalAsyncMaxWait.isNegative(), Setting.JOURNAL_ASYNC_MAX_WAIT,
+                "must not be negative");
         require(journalQueueCapacity >= 16, Setting.JOURNAL_QUEUE_CAPACITY, "must be at least 16");
         require(positive(shutdownTimeout), Setting.SHUTDOWN_TIMEOUT, "must be positive");
         require("text".equals(logFormat) || "json".equals(logFormat), Setting.LOG_FORMAT,

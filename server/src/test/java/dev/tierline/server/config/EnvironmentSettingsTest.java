@@ -51,6 +51,7 @@ class EnvironmentSettingsTest {
         sample(Setting.JOURNAL_POOL_SIZE, "8", ServerConfig::journalPoolSize, 8);
         sample(Setting.JOURNAL_BATCH_SIZE, "250", ServerConfig::journalBatchSize, 250);
         sample(Setting.JOURNAL_MAX_WAIT, "PT0.002S", ServerConfig::journalMaxWait, Duration.ofMillis(2));
+        sample(Setting.JOURNAL_ASYNC_MAX_WAIT, "PT0.01S", ServerConfig::journalAsyncMaxWait, Duration.ofMillis(10));
         sample(Setting.JOURNAL_QUEUE_CAPACITY, "1024", ServerConfig::journalQueueCapacity, 1024);
         sample(Setting.SHUTDOWN_TIMEOUT, "PT5S", ServerConfig::shutdownTimeout, Duration.ofSeconds(5));
         sample(Setting.LOG_FORMAT, "json", ServerConfig::logFormat, "json");
@@ -96,7 +97,8 @@ class EnvironmentSettingsTest {
             INVALID.put(s, "-1");
         }
         for (Setting s : List.of(Setting.HELLO_TIMEOUT, Setting.RECONNECT_GRACE, Setting.SESSION_KEY_TTL,
-                Setting.SESSION_IDLE_TIMEOUT, Setting.JOURNAL_MAX_WAIT, Setting.SHUTDOWN_TIMEOUT, Setting.AUTH_CLOCK_SKEW,
+                Setting.SESSION_IDLE_TIMEOUT, Setting.JOURNAL_MAX_WAIT, Setting.JOURNAL_ASYNC_MAX_WAIT,
+                Setting.SHUTDOWN_TIMEOUT, Setting.AUTH_CLOCK_SKEW,
                 Setting.PING_INTERVAL)) {
             INVALID.put(s, "soon");
         }
