@@ -74,6 +74,9 @@ public final class BenchRunner implements Callable<Integer> {
                     workload.saturation(warmupSeconds); // not reported: the servers' JIT compilers run here
                 }
                 rows.add(new Row(target.name(), workload.saturation(saturationSeconds)));
+                if (warmupSeconds > 0) {
+                    workload.fixedRate(rate, Math.min(3, warmupSeconds)); // not reported: the change of load settles
+                }
                 rows.add(new Row(target.name(), workload.fixedRate(rate, rateSeconds)));
             } catch (Exception e) {
                 System.out.println(name + ": skipped: " + e);
