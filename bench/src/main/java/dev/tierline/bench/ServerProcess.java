@@ -60,7 +60,10 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** The bench's own JVM, or BENCH_SERVER_JAVA (a path to another JDK's java) for the measured servers. */
     static String java() {
-        return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String other = System.getenv("BENCH_SERVER_JAVA");
+        return other != null && !other.isBlank() ? other
+                : java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 }

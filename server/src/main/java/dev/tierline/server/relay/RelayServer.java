@@ -22,7 +22,6 @@ import dev.tierline.server.security.SessionKeys;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
@@ -32,11 +31,8 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The Netty side of a server: binds the port and owns the event loops that run connections and sessions. */
@@ -65,7 +61,7 @@ public final class RelayServer implements AutoCloseable {
         workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
         ProtocolCodec codec = ProtocolCodec.create(new CodecLimits(config.maxJsonDepth(), config.maxStringLength()));
         KeyGuessLimiter keyGuesses = new KeyGuessLimiter(config.keyGuessesPerMinute());
-        hub = new SessionHub(config, codec, loopsOf(workers), keys, invitations, metrics, journal, knowledge);
+        hub = new SessionHub(config, codec, keys, invitations, metrics, journal, knowledge);
         ReplyBody.ServerInfo info = new ReplyBody.ServerInfo("tierline", version, Protocol.VERSION);
         RelayInitializer initializer = new RelayInitializer(config.hardFrameLimit(),
                 new AddressLimiter(config.connectionsPerAddress(), metrics), tls, config.pingInterval().toMillis(),
@@ -150,14 +146,6 @@ public final class RelayServer implements AutoCloseable {
             throws InterruptedException {
         return new RelayServer(config, tls, authenticator, keys, invitations, journal, knowledge, api, observability,
                 version);
-    }
-
-    private static EventLoop[] loopsOf(EventLoopGroup group) {
-        List<EventLoop> loops = new ArrayList<>();
-        for (EventExecutor executor : group) {
-            loops.add((EventLoop) executor);
-        }
-        return loops.toArray(EventLoop[]::new);
     }
 
     public InetSocketAddress address() {

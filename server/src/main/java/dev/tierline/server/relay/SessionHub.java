@@ -21,7 +21,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.EventLoop;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -29,13 +28,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The sessions of this node: places each on one event loop by its id, routes commands to it, and
- * answers the commands that span sessions (the queue, opening a session, knowledge search).
+ * The sessions of this node: places each on the event loop of the connection that opened it,
+ * routes commands to it, and answers the commands that span sessions (the queue, opening a
+ * session, knowledge search).
  */
 final class SessionHub {
     private final ServerConfig config;
     private final ProtocolCodec codec;
-    private final EventLoop[] loops;
     private final SessionKeys keys;
     private final InvitationRegistry invitations;
     private final RelayMetrics metrics;
@@ -43,11 +42,10 @@ final class SessionHub {
     private final KnowledgeCommands knowledge;
     private final Map<String, SessionRuntime> sessions = new ConcurrentHashMap<>();
 
-    SessionHub(ServerConfig config, ProtocolCodec codec, EventLoop[] loops, SessionKeys keys,
+    SessionHub(ServerConfig config, ProtocolCodec codec, SessionKeys keys,
                InvitationRegistry invitations, RelayMetrics metrics, Journal journal, KnowledgeBase knowledge) {
         this.config = config;
         this.codec = codec;
-        this.loops = loops;
         this.keys = keys;
         this.invitations = invitations;
         this.metrics = metrics;
@@ -124,7 +122,9 @@ final class SessionHub {
             return;
         }
         String id = Secrets.id("s-");
-        SessionRuntime runtime = new SessionRuntime(id, loopFor(id), this);
+        // the session lives on its opener's loop: the technician who creates it, or the user who asks
+        // for help, is then answered without a hand-off between threads
+        SessionRuntime runtime = new SessionRuntime(id, connection.channel().eventLoop(), this);
         sessions.put(id, runtime);
         // with articles to offer, the request waits for the user's choice before it reaches the queue
         Input held = suggestions != null && !suggestions.isEmpty() && command.body() instanceof CommandBody.RequestOpen open
@@ -205,10 +205,6 @@ final class SessionHub {
         }
     }
 
-    /** One thread owns a session: the same id always lands on the same loop. */
-    private EventLoop loopFor(String sessionId) {
-        return loops[Math.floorMod(sessionId.hashCode(), loops.length)];
-    }
 
     void remove(SessionRuntime runtime) {
         sessions.remove(runtime.id(), runtime);
