@@ -54,7 +54,9 @@ class BadInputIT {
             overlong[at + 1] = (byte) 0xAF;
             bad.channel().writeAndFlush(new io.netty.handler.codec.http.websocketx.TextWebSocketFrame(
                     io.netty.buffer.Unpooled.wrappedBuffer(overlong)));
-            assertThat(bad.awaitClose().statusCode()).isEqualTo(1007);
+            CloseWebSocketFrame close = bad.awaitClose();
+            assertThat(close.statusCode()).isEqualTo(1007);
+            close.release();
             JsonNode chat = owner.command("chat.send", s.session(), Map.of("text", "still here"));
             assertThat(chat.path("type").asText()).isEqualTo("ack");
             user.awaitMessage(m -> m.path("seq").asLong() == chat.path("seq").asLong());
