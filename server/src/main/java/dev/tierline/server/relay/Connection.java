@@ -190,7 +190,11 @@ final class Connection {
         if (channel.eventLoop().inEventLoop()) {
             closeAfterQueued(frame);
         } else {
-            channel.eventLoop().execute(() -> closeAfterQueued(frame));
+            try {
+                channel.eventLoop().execute(() -> closeAfterQueued(frame));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                frame.release(); // the loop has stopped: the server is going down and the channel with it
+            }
         }
     }
 
