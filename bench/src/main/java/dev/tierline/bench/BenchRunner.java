@@ -135,7 +135,7 @@ public final class BenchRunner implements Callable<Integer> {
         return switch (name) {
             case "floor" -> new FloorTarget(benchJar, freePort());
             case "redis" -> new RedisTarget();
-            case "mqtt" -> new MqttTarget();
+            case "mqtt" -> MqttTarget.start(freePort());
             case "tierline-async" -> new TierlineTarget(serverJar.toString(), freePort(), "async", Map.of());
             case "tierline-strict" -> new TierlineTarget(serverJar.toString(), freePort(), "strict", Map.of());
             default -> throw new IllegalArgumentException("unknown target " + name);

@@ -27,10 +27,37 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-/** Mosquitto over MQTT 3.1.1, QoS 0, a topic per session, each participant its own client connection. */
+/**
+ * Mosquitto over MQTT 3.1.1, QoS 0, a topic per session, each participant its own client
+ * connection. The runner starts its own broker on a spare port, configured as one would for chat:
+ * {@code set_tcp_nodelay true}, which Mosquitto leaves off by default (Nagle's algorithm then holds
+ * small messages back for tens of milliseconds). Without the mosquitto binary, the machine's
+ * broker on 1883 is used as it is configured.
+ */
 final class MqttTarget implements Target {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final ServerProcess broker;
+    private final int port;
     private Channel[][] channels;
+
+    private MqttTarget(ServerProcess broker, int port) {
+        this.broker = broker;
+        this.port = port;
+    }
+
+    static MqttTarget start(int port) throws Exception {
+        java.nio.file.Path binary = java.nio.file.Path.of("/usr/sbin/mosquitto");
+        if (!java.nio.file.Files.isExecutable(binary)) {
+            return new MqttTarget(null, 1883);
+        }
+        java.nio.file.Path conf = java.nio.file.Files.createTempFile("tierline-bench-mosquitto", ".conf");
+        conf.toFile().deleteOnExit();
+        java.nio.file.Files.writeString(conf, String.join("\n", "listener " + port + " 127.0.0.1",
+                "allow_anonymous true", "set_tcp_nodelay true", "persistence false", "connection_messages false",
+                "log_dest stderr", "log_type information", ""));
+        return new MqttTarget(ServerProcess.start(List.of(binary.toString(), "-c", conf.toString()), java.util.Map.of(),
+                "running"), port);
+    }
 
     @Override
     public String name() {
@@ -73,7 +100,7 @@ final class MqttTarget implements Target {
                                     }
                                 });
                     }
-                }).connect("127.0.0.1", 1883).syncUninterruptibly().channel();
+                }).connect("127.0.0.1", port).syncUninterruptibly().channel();
         MqttConnectMessage connect = MqttMessageBuilders.connect().clientId("tl-bench-" + session + "-" + participant)
                 .protocolVersion(MqttVersion.MQTT_3_1_1).cleanSession(true).keepAlive(600).build();
         ch.writeAndFlush(connect);
@@ -90,11 +117,14 @@ final class MqttTarget implements Target {
 
     @Override
     public long serverPid() {
-        return Cpu.pidOf("mosquitto");
+        return broker != null ? broker.pid() : Cpu.pidOf("mosquitto");
     }
 
     @Override
-    public void close() {
+    public void close() throws InterruptedException {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (broker != null) {
+            broker.close();
+        }
     }
 }

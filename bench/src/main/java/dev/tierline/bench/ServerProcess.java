@@ -43,7 +43,12 @@ final class ServerProcess implements AutoCloseable {
         }, "server-output");
         reader.setDaemon(true);
         reader.start();
-        up.get(60, TimeUnit.SECONDS);
+        try {
+            up.get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            process.destroyForcibly(); // never leave a server that did not come up running
+            throw e;
+        }
         return new ServerProcess(process);
     }
 
