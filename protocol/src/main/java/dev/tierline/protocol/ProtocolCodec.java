@@ -161,6 +161,11 @@ public final class ProtocolCodec {
         } catch (IOException e) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "malformed server frame: " + firstLine(e));
         }
+        return decodeServerMessage(tree);
+    }
+
+    /** {@link #decodeServerMessage(byte[])} for a frame already parsed, e.g. one rebuilt from a stored transcript entry. */
+    public ServerMessage decodeServerMessage(JsonNode tree) {
         if (tree == null || !tree.isObject()) {
             throw new ProtocolException(ErrorCode.BAD_REQUEST, "server frame is not an object");
         }

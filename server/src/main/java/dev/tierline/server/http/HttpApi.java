@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierline.protocol.Actor;
 import dev.tierline.protocol.Role;
-import dev.tierline.protocol.Event;
 import dev.tierline.protocol.ProtocolCodec;
 import dev.tierline.server.knowledge.ArticleStore;
 import dev.tierline.server.ops.ServiceDeskFigures;
@@ -14,7 +13,6 @@ import dev.tierline.server.tickets.Delivery;
 import dev.tierline.server.tickets.OutboxStore;
 import dev.tierline.server.recording.EntryCodec;
 import dev.tierline.server.recording.JournalStore;
-import dev.tierline.server.recording.TranscriptChain;
 import dev.tierline.server.recording.TranscriptFormats;
 import dev.tierline.server.recording.TranscriptSigner;
 import dev.tierline.server.recording.TranscriptVerifier;
@@ -288,7 +286,7 @@ public final class HttpApi implements AutoCloseable {
             page = store.search(null, null, fromMillis, toMillis, MAX_PAGE, offset);
             for (JournalStore.SessionRow row : page) {
                 for (JournalStore.Entry entry : store.entries(row.id())) {
-                    figures.accept((Event) codec.decodeServerMessage(TranscriptChain.canonical(EntryCodec.tree(entry))));
+                    figures.accept(EntryCodec.event(entry, codec));
                 }
             }
             offset += page.size();

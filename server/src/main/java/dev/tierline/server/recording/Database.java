@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -17,7 +20,6 @@ import org.flywaydb.core.Flyway;
 public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final boolean sqlite;
-
     private final Checkpointer checkpointer;
 
     private Database(HikariDataSource dataSource, boolean sqlite) {
@@ -79,34 +81,20 @@ public final class Database implements AutoCloseable {
      * the journal's writer rather than in its commits. PASSIVE neither waits for nor blocks the
      * writer; once a checkpoint has copied the whole log, the writer starts the log over.
      */
-    private static final class Checkpointer implements Runnable {
+    private static final class Checkpointer {
         private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Checkpointer.class);
-        private static final long INTERVAL_MILLIS = 250;
 
-        private final DataSource dataSource;
-        private volatile boolean running = true;
-        private final Thread thread;
+        private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tierline-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
 
         Checkpointer(DataSource dataSource) {
-            this.dataSource = dataSource;
-            this.thread = new Thread(this, "tierline-checkpoint");
-            thread.setDaemon(true);
-            thread.start();
+            thread.scheduleWithFixedDelay(() -> checkpoint(dataSource), 250, 250, TimeUnit.MILLISECONDS);
         }
 
-        @Override
-        public void run() {
-            while (running) {
-                try {
-                    Thread.sleep(INTERVAL_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                checkpoint();
-            }
-        }
-
-        private void checkpoint() {
+        private static void checkpoint(DataSource dataSource) {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 s.execute("PRAGMA wal_checkpoint(PASSIVE)");
             } catch (SQLException | RuntimeException e) {
@@ -116,10 +104,9 @@ public final class Database implements AutoCloseable {
         }
 
         void stop() {
-            running = false;
-            thread.interrupt();
+            thread.shutdownNow();
             try {
-                thread.join(5_000);
+                thread.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -114,13 +114,12 @@ public final class EntryCodec {
         return chain(prepare(event, protocolMapper), prevHash);
     }
 
-    /** The event an entry stands for, as the server sent it: what a resuming participant is replayed. */
+    /** The event an entry stands for, as the server sent it: for replays, figures and restarts. */
     public static Event event(JournalStore.Entry e, dev.tierline.protocol.ProtocolCodec codec) {
-        try {
-            return (Event) codec.decodeServerMessage(JSON.writeValueAsBytes(tree(e)));
-        } catch (JsonProcessingException | ClassCastException ex) {
-            throw new IllegalStateException("stored entry " + e.session() + "#" + e.seq() + " is not an event", ex);
+        if (codec.decodeServerMessage(tree(e)) instanceof Event event) {
+            return event;
         }
+        throw new IllegalStateException("stored entry " + e.session() + "#" + e.seq() + " is not an event");
     }
 
     /** The event an entry stands for, as the JSON tree that was hashed. */

@@ -1,7 +1,6 @@
 package dev.tierline.server.recording;
 
 import dev.tierline.protocol.Actor;
-import dev.tierline.protocol.Event;
 import dev.tierline.protocol.ProtocolCodec;
 import dev.tierline.server.session.DecideContext;
 import dev.tierline.server.session.Decision;
@@ -33,8 +32,7 @@ public final class InterruptedSessions {
         for (String session : open) {
             SessionState state = SessionState.initial(session);
             for (JournalStore.Entry entry : journal.store().entries(session)) {
-                Event event = (Event) codec.decodeServerMessage(TranscriptChain.canonical(EntryCodec.tree(entry)));
-                state = SessionEvolver.evolve(state, event);
+                state = SessionEvolver.evolve(state, EntryCodec.event(entry, codec));
             }
             Decision decision = SessionDecider.decide(state, new Input.Interrupted(), Actor.SERVER,
                     new DecideContext(Instant.now(), () -> "unused", Integer.MAX_VALUE));

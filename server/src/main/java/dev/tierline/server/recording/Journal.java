@@ -90,7 +90,7 @@ public final class Journal implements AutoCloseable {
         writer.setDaemon(true);
         writer.start();
         this.reader = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-                new ArrayBlockingQueue<>(queueCapacity), r -> {
+                new java.util.concurrent.LinkedBlockingQueue<>(queueCapacity), r -> {
                     Thread t = new Thread(r, "tierline-journal-reader");
                     t.setDaemon(true);
                     return t;

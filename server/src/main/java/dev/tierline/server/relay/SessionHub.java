@@ -205,7 +205,6 @@ final class SessionHub {
         }
     }
 
-
     void remove(SessionRuntime runtime) {
         sessions.remove(runtime.id(), runtime);
     }

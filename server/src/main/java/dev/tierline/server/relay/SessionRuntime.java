@@ -24,7 +24,9 @@ import dev.tierline.server.session.SessionEvolver;
 import dev.tierline.server.session.SessionState;
 import dev.tierline.server.session.Visibility;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +36,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One live session, confined to one event loop: every command for it runs there, in order, with no
@@ -52,7 +56,7 @@ final class SessionRuntime {
     static final int RESUME_TAIL = 256;
     /** Frames that may wait for one participant while it is replayed what it missed; past that it must resume again. */
     private static final int MAX_HELD_FRAMES = 10_000;
-    private static final org.slf4j.Logger logger = org.slf4j.LoggerFactory.getLogger(SessionRuntime.class);
+    private static final Logger logger = LoggerFactory.getLogger(SessionRuntime.class);
 
     private final String id;
     private final EventLoop loop;
@@ -268,7 +272,7 @@ final class SessionRuntime {
     private void fanOut(Event event) {
         ByteBuf frame = hub.encode(event);
         try {
-            tail.add(event.seq(), event.audience(), io.netty.buffer.ByteBufUtil.getBytes(frame));
+            tail.add(event.seq(), event.audience(), ByteBufUtil.getBytes(frame));
             for (Map.Entry<String, Connection> member : attached.entrySet()) {
                 if (Visibility.sees(delivered, member.getKey(), event.audience())) {
                     sendTo(member.getKey(), member.getValue(), frame.retainedDuplicate());
@@ -293,7 +297,7 @@ final class SessionRuntime {
         } else {
             frame.release();
             abandonCatchup(participant);
-            connection.close(io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.TRY_AGAIN_LATER,
+            connection.close(WebSocketCloseStatus.TRY_AGAIN_LATER,
                     "too much happened while missed events were replayed; resume again");
         }
     }
@@ -407,7 +411,7 @@ final class SessionRuntime {
             logger.warn("session={} participant={}: missed events {}..{} could not be read back ({}); asked to resume again",
                     id, participant, from + 1, upTo, error != null ? error.getMessage() : missed.size() + " found");
             catchup.release();
-            connection.close(io.netty.handler.codec.http.websocketx.WebSocketCloseStatus.TRY_AGAIN_LATER,
+            connection.close(WebSocketCloseStatus.TRY_AGAIN_LATER,
                     "missed events could not be replayed; resume again");
             return;
         }
