@@ -1,68 +1,81 @@
 package dev.tierline.server.relay;
 
 import dev.tierline.protocol.Audience;
-import java.util.ArrayDeque;
+import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
  * The newest events of one session as the frames participants got, for resuming participants
- * (loop only). Bounded: older events are read back from the journal, which holds them all, so a
- * session's memory stays the same however long it runs. An event the journal does not have yet
- * (async recording, or while it is impaired) is kept whatever the bound, since nothing else could
- * replay it.
+ * (loop only). Bounded, by count and by bytes: older events are read back from the journal, which
+ * holds them all, so a session's memory stays the same however long it runs. An event the journal
+ * does not have yet (async recording, or while it is impaired) is kept whatever the bound, since
+ * nothing else could replay it.
  */
 final class ResumeTail {
+    /** An event's frame, copied out of the tail for a resuming participant. */
     record Frame(long seq, Audience audience, byte[] bytes) {}
 
+    static final int DEFAULT_BYTES = 128 * 1024;
+
     private final int capacity;
-    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    private final int maxBytes;
+    /** Key: seq; reference: audience. */
+    private final ByteRing frames = new ByteRing(2048, 8);
     private long durableSeq;
 
     ResumeTail(int capacity) {
-        this.capacity = capacity;
+        this(capacity, DEFAULT_BYTES);
     }
 
-    void add(long seq, Audience audience, byte[] bytes) {
-        frames.addLast(new Frame(seq, audience, bytes));
-        trim();
+    ResumeTail(int capacity, int maxBytes) {
+        this.capacity = capacity;
+        this.maxBytes = maxBytes;
+    }
+
+    void add(long seq, Audience audience, ByteBuf frame) {
+        trim(1, frame.readableBytes());
+        frames.addLast(seq, 0, audience, frame);
     }
 
     /** Every event up to {@code seq} is in the journal now. */
     void durableUpTo(long seq) {
         if (seq > durableSeq) {
             durableSeq = seq;
-            trim();
+            trim(0, 0);
         }
     }
 
-    private void trim() {
-        while (frames.size() > capacity && frames.peekFirst().seq() <= durableSeq) {
+    /** Drops the oldest durable events until {@code records} more of {@code bytes} fit within the bounds. */
+    private void trim(int records, int bytes) {
+        while (frames.size() > 0 && frames.key(0) <= durableSeq
+                && (frames.size() + records > capacity || frames.usedBytes() + bytes > maxBytes)) {
             frames.removeFirst();
         }
     }
 
     /** The seq of the oldest event held, or {@code next} when none is: everything before it must come from the journal. */
     long firstSeq(long next) {
-        Frame first = frames.peekFirst();
-        return first == null ? next : first.seq();
+        return frames.size() == 0 ? next : frames.key(0);
     }
 
-    /** The frames held with {@code seq > after}, oldest first. */
+    /** Copies of the frames held with {@code seq > after}, oldest first. */
     List<Frame> after(long after) {
         List<Frame> out = new ArrayList<>();
-        for (var it = frames.descendingIterator(); it.hasNext(); ) {
-            Frame frame = it.next();
-            if (frame.seq() <= after) {
-                break;
-            }
-            out.add(frame);
+        for (int i = frames.size() - 1; i >= 0 && frames.key(i) > after; i--) {
+            out.add(new Frame(frames.key(i), (Audience) frames.ref(i), frames.copy(i, 0)));
         }
-        java.util.Collections.reverse(out);
+        Collections.reverse(out);
         return out;
     }
 
     int size() {
         return frames.size();
+    }
+
+    /** Bytes the tail holds on to. */
+    int capacityBytes() {
+        return frames.capacityBytes();
     }
 }

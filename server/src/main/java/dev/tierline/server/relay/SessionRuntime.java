@@ -24,7 +24,6 @@ import dev.tierline.server.session.SessionEvolver;
 import dev.tierline.server.session.SessionState;
 import dev.tierline.server.session.Visibility;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.time.Instant;
@@ -272,7 +271,7 @@ final class SessionRuntime {
     private void fanOut(Event event) {
         ByteBuf frame = hub.encode(event);
         try {
-            tail.add(event.seq(), event.audience(), ByteBufUtil.getBytes(frame));
+            tail.add(event.seq(), event.audience(), frame);
             for (Map.Entry<String, Connection> member : attached.entrySet()) {
                 if (Visibility.sees(delivered, member.getKey(), event.audience())) {
                     sendTo(member.getKey(), member.getValue(), frame.retainedDuplicate());

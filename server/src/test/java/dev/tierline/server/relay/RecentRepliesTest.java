@@ -54,4 +54,29 @@ class RecentRepliesTest {
         assertThat(replies.begin("c-0", connection())).as("forgotten: a new command").isNull();
         assertThat(replies.begin("c-" + RecentReplies.CAPACITY, connection())).isEqualTo(ACK);
     }
+
+    @Test
+    void idsWithTheSameHashAreToldApart() {
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        RecentReplies replies = new RecentReplies();
+        replies.begin("Aa", connection());
+        replies.complete("Aa", ACK);
+        assertThat(replies.begin("BB", connection())).as("another command").isNull();
+        byte[] other = "{\"re\":\"BB\"}".getBytes(StandardCharsets.UTF_8);
+        replies.complete("BB", other);
+        assertThat(replies.begin("Aa", connection())).isEqualTo(ACK);
+        assertThat(replies.begin("BB", connection())).isEqualTo(other);
+        assertThat(replies.begin("\u00e9t\u00e9-1", connection())).isNull();
+    }
+
+    @Test
+    void commandsInFlightAreNotForgottenWhateverTheirNumber() {
+        RecentReplies replies = new RecentReplies();
+        for (int i = 0; i < RecentReplies.CAPACITY * 2; i++) {
+            replies.begin("c-" + i, connection());
+        }
+        Connection retry = connection();
+        assertThat(replies.begin("c-0", retry)).isEmpty();
+        assertThat(replies.complete("c-0", ACK)).containsExactly(retry);
+    }
 }
