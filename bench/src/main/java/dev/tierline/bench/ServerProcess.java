@@ -26,12 +26,19 @@ final class ServerProcess implements AutoCloseable {
         if (serverOptions != null && !serverOptions.isBlank()) {
             builder.environment().put("JAVA_TOOL_OPTIONS", serverOptions);
         }
+        // where a measured server's own output goes (BENCH_SERVER_LOG, appended): by default it is read and dropped
+        String log = System.getenv("BENCH_SERVER_LOG");
+        java.io.PrintStream copy = log == null || log.isBlank() ? null
+                : new java.io.PrintStream(new java.io.FileOutputStream(log, true), true, StandardCharsets.UTF_8);
         Process process = builder.start();
         CompletableFuture<Void> up = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = out.readLine()) != null; ) {
+                    if (copy != null) {
+                        copy.println(line);
+                    }
                     if (line.contains(ready)) {
                         up.complete(null);
                     }

@@ -52,9 +52,16 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Why events were not recorded. */
-    public static final class UnavailableException extends RuntimeException {
+    public static class UnavailableException extends RuntimeException {
         public UnavailableException(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /** The journal is healthy but behind: its queue is full. Nothing is broken; it passes. */
+    public static final class OverloadedException extends UnavailableException {
+        public OverloadedException(String message) {
+            super(message);
         }
     }
 
@@ -148,7 +155,7 @@ public final class Journal implements AutoCloseable {
         } else if (!running) {
             done.completeExceptionally(new UnavailableException("journal is closed"));
         } else if (!queue.offer(new Pending(events, prepare(events), done))) {
-            done.completeExceptionally(new UnavailableException("journal queue is full"));
+            done.completeExceptionally(new OverloadedException("the journal is behind (its queue is full)"));
         }
         return done;
     }

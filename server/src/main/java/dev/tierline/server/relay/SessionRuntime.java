@@ -14,6 +14,7 @@ import dev.tierline.protocol.ReplyBody;
 import dev.tierline.protocol.ServerMessage;
 import dev.tierline.server.config.ServerConfig.RecordingMode;
 import dev.tierline.server.recording.EntryCodec;
+import dev.tierline.server.recording.Journal;
 import dev.tierline.server.security.InvitationRegistry;
 import dev.tierline.server.session.DecideContext;
 import dev.tierline.server.session.Decision;
@@ -27,11 +28,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -55,6 +58,10 @@ final class SessionRuntime {
     static final int RESUME_TAIL = 256;
     /** Frames that may wait for one participant while it is replayed what it missed; past that it must resume again. */
     private static final int MAX_HELD_FRAMES = 10_000;
+    /** Async mode: events of a session that may be delivered before they are durable. */
+    static final int ASYNC_BACKLOG = 256;
+    /** How soon a session impaired by an overloaded (but healthy) journal tries again. */
+    private static final long RECOVERY_RETRY_MILLIS = 50;
     private static final Logger logger = LoggerFactory.getLogger(SessionRuntime.class);
 
     private final String id;
@@ -70,6 +77,11 @@ final class SessionRuntime {
     private final Map<String, Catchup> catchingUp = new HashMap<>();
     /** Async mode: events delivered but refused by the journal, re-recorded once it recovers. */
     private final List<Event> unrecorded = new ArrayList<>();
+    /** Strict order: the events being recorded, one list a command, oldest first (loop only). */
+    private final ArrayDeque<List<Event>> recording = new ArrayDeque<>();
+    /** The newest seq the journal has (loop only). */
+    private long durableSeq;
+    private boolean recoveryRetryScheduled;
     private final Map<String, RecentReplies> replies = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
     private final SessionLog log;
@@ -226,14 +238,20 @@ final class SessionRuntime {
 
     // ------------------------------------------------------------------ recording and delivery
 
-    /** Records and delivers in the order the recording mode asks for. */
+    /**
+     * Records and delivers in the order the recording mode asks for. Async mode falls back to the
+     * strict order for a session whose journal backlog passes {@link #ASYNC_BACKLOG} events, until
+     * it catches up: the clients' windows then bound what waits for the journal, as in strict
+     * mode, instead of the journal's queue overflowing.
+     */
     private void commit(List<Event> stamped, Connection connection, Runnable onDelivered, Consumer<String> onRefused) {
         if (stamped.isEmpty()) {
             onDelivered.run();
             return;
         }
         long last = stamped.get(stamped.size() - 1).seq();
-        if (hub.config().recordingMode() == RecordingMode.ASYNC) {
+        if (hub.config().recordingMode() == RecordingMode.ASYNC && recording.isEmpty()
+                && delivered.seq() - durableSeq < ASYNC_BACKLOG) {
             deliver(stamped, connection);
             onDelivered.run();
             hub.journal().append(stamped).whenCompleteAsync((ok, error) -> {
@@ -241,22 +259,70 @@ final class SessionRuntime {
                     unrecorded.addAll(stamped);
                     markImpaired(error.getMessage());
                 } else {
-                    tail.durableUpTo(last);
+                    durableUpTo(last);
                 }
             }, loop);
             return;
         }
-        hub.journal().append(stamped).whenCompleteAsync((ok, error) -> {
-            if (error == null) {
-                tail.durableUpTo(last);
-                deliver(stamped, connection);
-                onDelivered.run();
-            } else {
-                state = delivered; // what was decided but not recorded never happened
-                markImpaired(error.getMessage());
-                onRefused.accept(error.getMessage());
+        recording.addLast(stamped);
+        CompletableFuture<Void> written = hub.journal().append(stamped);
+        Throwable refused = refusedAtOnce(written);
+        if (refused != null) {
+            // answered here, not from the loop's queue: no other command may be decided on top of these events first
+            recorded(stamped, connection, onDelivered, onRefused, refused);
+        } else {
+            written.whenCompleteAsync((ok, error) -> recorded(stamped, connection, onDelivered, onRefused, error), loop);
+        }
+    }
+
+    /** Strict order: delivered once durable; if refused, what was decided on top of it is undone too. */
+    private void recorded(List<Event> stamped, Connection connection, Runnable onDelivered, Consumer<String> onRefused,
+                          Throwable error) {
+        if (error == null) {
+            recording.removeIf(waiting -> waiting == stamped);
+            durableUpTo(stamped.get(stamped.size() - 1).seq());
+            deliver(stamped, connection);
+            onDelivered.run();
+            return;
+        }
+        // What was decided but not recorded never happened: the state goes back to what participants
+        // saw plus what is still being recorded before these events. Lists decided after them were
+        // decided on top of them and are refused as well, by the journal, in order.
+        boolean after = false;
+        for (var it = recording.iterator(); it.hasNext(); ) {
+            List<Event> waiting = it.next();
+            after |= waiting == stamped;
+            if (after) {
+                it.remove();
             }
-        }, loop);
+        }
+        state = delivered;
+        for (List<Event> waiting : recording) {
+            for (Event event : waiting) {
+                state = SessionEvolver.evolve(state, event);
+            }
+        }
+        if (!(error instanceof Journal.OverloadedException)) {
+            markImpaired(error.getMessage()); // overload is not impairment: the journal is healthy, only behind
+        }
+        onRefused.accept(error.getMessage());
+    }
+
+    private static Throwable refusedAtOnce(CompletableFuture<Void> written) {
+        if (!written.isCompletedExceptionally()) {
+            return null;
+        }
+        try {
+            written.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    private void durableUpTo(long seq) {
+        durableSeq = Math.max(durableSeq, seq);
+        tail.durableUpTo(seq);
     }
 
     private void deliver(List<Event> stamped, Connection connection) {
@@ -495,11 +561,27 @@ final class SessionRuntime {
     // ------------------------------------------------------------------ recording health
 
     private void markImpaired(String reason) {
-        if (impaired) {
-            return;
+        if (!impaired) {
+            impaired = true;
+            broadcastRecordingStatus("impaired", reason);
         }
-        impaired = true;
-        broadcastRecordingStatus("impaired", reason);
+        retryWhileJournalHealthy();
+    }
+
+    /**
+     * A journal that is healthy but was behind sends no recovery signal (it never failed), so the
+     * session tries again by itself; a failed journal's recovery reaches every session anyway.
+     */
+    private void retryWhileJournalHealthy() {
+        if (!recoveryRetryScheduled && hub.journal().isHealthy()) {
+            recoveryRetryScheduled = true;
+            loop.schedule(() -> {
+                recoveryRetryScheduled = false;
+                if (hub.journal().isHealthy()) {
+                    recovered();
+                }
+            }, RECOVERY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     private void recovered() {
@@ -512,8 +594,9 @@ final class SessionRuntime {
             hub.journal().append(backlog).whenCompleteAsync((ok, error) -> {
                 if (error != null) {
                     unrecorded.addAll(0, backlog);
+                    retryWhileJournalHealthy();
                 } else {
-                    tail.durableUpTo(backlog.get(backlog.size() - 1).seq());
+                    durableUpTo(backlog.get(backlog.size() - 1).seq());
                     recovered();
                 }
             }, loop);

@@ -1,0 +1,219 @@
+package dev.tierline.server.recording;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tierline.protocol.Actor;
+import dev.tierline.protocol.Role;
+import dev.tierline.protocol.Tier;
+import dev.tierline.server.RawClient;
+import dev.tierline.server.TierlineServer;
+import dev.tierline.server.WireSessions;
+import dev.tierline.server.config.ConfigLoader;
+import dev.tierline.server.config.ServerConfig;
+import dev.tierline.server.config.Setting;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A journal that is healthy but behind: its writer is held inside a write while commands pile up
+ * past its queue. Overload is not failure, and it passes: nothing is refused for good, the state
+ * stays what was recorded, and no session stays impaired.
+ */
+class JournalOverloadIT {
+    private static final int QUEUE = 16;
+
+    @TempDir
+    Path dataDir;
+    private volatile boolean holding;
+    private final CountDownLatch writerHeld = new CountDownLatch(1);
+    private final CountDownLatch release = new CountDownLatch(1);
+    private TierlineServer server;
+
+    private void start(String mode) throws Exception {
+        start(mode, QUEUE);
+    }
+
+    private void start(String mode, int queue) throws Exception {
+        ServerConfig config = ConfigLoader.load(null, Map.of(), Map.of(Setting.PORT, "0",
+                Setting.DATA_DIR, dataDir.toString(), Setting.IO_THREADS, "2", Setting.RECORDING_MODE, mode,
+                Setting.JOURNAL_QUEUE_CAPACITY, Integer.toString(queue),
+                // a burst of hundreds of chats from one connection is the point here
+                Setting.MESSAGES_PER_SECOND, "100000", Setting.MESSAGE_BURST, "100000"));
+        Database database = Database.open("", null, null, 4, dataDir);
+        server = TierlineServer.start(config, database, holdable(database.dataSource()));
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** The real data source, except that while {@code holding} the journal's writer waits in it for {@link #release}. */
+    private DataSource holdable(DataSource real) {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (holding && method.getName().equals("getConnection")
+                            && Thread.currentThread().getName().equals("tierline-journal")) {
+                        writerHeld.countDown();
+                        release.await(30, TimeUnit.SECONDS);
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private String token(String id, Role role, Tier tier) {
+        return server.devTokens().mint(new Actor(id, id, role, tier), Duration.ofHours(1));
+    }
+
+    /** Holds the writer in a write of one chat, then sends {@code count} more without waiting; returns their ids. */
+    private List<String> holdAndPileUp(RawClient owner, String session, int count) throws InterruptedException {
+        holding = true;
+        owner.sendText(RawClient.envelope("held", "chat.send", session, Map.of("text", "held in the writer")));
+        assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            String id = "pile-" + i;
+            ids.add(id);
+            owner.sendText(RawClient.envelope(id, "chat.send", session, Map.of("text", "piled " + i)));
+        }
+        return ids;
+    }
+
+    private static boolean impaired(JsonNode m) {
+        return m.path("type").asText().equals("recording.status") && m.path("body").path("status").asText().equals("impaired");
+    }
+
+    /** The sealed transcript, once sealed: in async mode the end is acked before it is recorded. */
+    private List<String> transcript(String session) {
+        var store = server.journal().store();
+        return await().atMost(Duration.ofSeconds(10)).until(
+                () -> TranscriptFormats.jsonLines(store.entries(session), store.session(session)),
+                lines -> TranscriptVerifier.verify(lines, server.journal().signer().publicKeys()).problems().isEmpty());
+    }
+
+    @Test
+    void strictModeRefusesWhatDoesNotFitAndGoesOnWithoutImpairment() throws Exception {
+        start("strict");
+        try (RawClient owner = RawClient.connect(server.webSocketUri());
+             RawClient user = RawClient.connect(server.webSocketUri())) {
+            WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
+            JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-BUSY", "title", "busy"));
+            String session = created.path("body").path("session").asText();
+            WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+
+            List<String> ids = holdAndPileUp(owner, session, QUEUE + 1);
+            JsonNode overflow = owner.awaitReply(ids.get(QUEUE));
+            assertThat(overflow.path("code").asText()).as(overflow.toString()).isEqualTo("unavailable");
+            assertThat(overflow.path("message").asText()).contains("behind");
+
+            release.countDown();
+            long seq = owner.awaitReply("held").path("seq").asLong();
+            for (String id : ids.subList(0, QUEUE)) {
+                JsonNode ack = owner.awaitReply(id);
+                assertThat(ack.path("type").asText()).as(ack.toString()).isEqualTo("ack");
+                assertThat(ack.path("seq").asLong()).isEqualTo(++seq);
+            }
+            JsonNode after = owner.command("chat.send", session, Map.of("text", "after the rush"));
+            assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
+            assertThat(after.path("seq").asLong()).as("decided on what was recorded, not on the refused command")
+                    .isEqualTo(seq + 1);
+            user.awaitMessage(m -> m.path("seq").asLong() == after.path("seq").asLong());
+            assertThat(user.received()).as("overload is not impairment").noneMatch(JournalOverloadIT::impaired);
+            assertThat(user.received()).noneMatch(m -> m.toString().contains("piled " + (QUEUE + 1)));
+
+            WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
+            assertThat(String.join("\n", transcript(session))).contains("piled " + QUEUE, "after the rush")
+                    .doesNotContain("piled " + (QUEUE + 1));
+        }
+    }
+
+    @Test
+    void asyncModeRecordsWhatItDeliveredOnceTheJournalCatchesUpAndRecoversByItself() throws Exception {
+        start("async");
+        try (RawClient owner = RawClient.connect(server.webSocketUri());
+             RawClient user = RawClient.connect(server.webSocketUri())) {
+            WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
+            JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-BUSY", "title", "busy"));
+            String session = created.path("body").path("session").asText();
+            WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+
+            // async delivers first: the one past the queue is delivered, then cannot be queued
+            List<String> ids = holdAndPileUp(owner, session, QUEUE + 1);
+            user.awaitMessage(JournalOverloadIT::impaired);
+            for (String id : ids) {
+                assertThat(owner.awaitReply(id).path("type").asText()).isEqualTo("ack");
+            }
+            JsonNode refused = owner.command("chat.send", session, Map.of("text", "REFUSED while impaired"));
+            assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("unavailable");
+
+            release.countDown();
+            user.awaitMessage(m -> m.path("type").asText().equals("recording.status")
+                    && m.path("body").path("status").asText().equals("ok"));
+            JsonNode after = owner.command("chat.send", session, Map.of("text", "after the rush"));
+            assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
+            assertThat(after.path("seq").asLong()).isEqualTo(owner.awaitReply(ids.get(QUEUE)).path("seq").asLong() + 1);
+
+            WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
+            List<String> lines = transcript(session);
+            List<String> chats = lines.stream().filter(l -> l.contains("\"chat.message\""))
+                    .map(l -> l.replaceAll(".*\"text\":\"([^\"]*)\".*", "$1")).toList();
+            List<String> expected = new ArrayList<>(List.of("held in the writer"));
+            for (int i = 1; i <= QUEUE + 1; i++) {
+                expected.add("piled " + i);
+            }
+            expected.add("after the rush");
+            assertThat(chats).as("everything anyone was delivered, in order").containsExactlyElementsOf(expected);
+        }
+    }
+
+    @Test
+    void asyncModeWaitsForTheJournalOnceASessionIsTooFarAheadOfIt() throws Exception {
+        start("async", 4096);
+        try (RawClient owner = RawClient.connect(server.webSocketUri());
+             RawClient user = RawClient.connect(server.webSocketUri())) {
+            WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
+            JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-BUSY", "title", "busy"));
+            String session = created.path("body").path("session").asText();
+            WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+
+            int backlog = 256; // SessionRuntime.ASYNC_BACKLOG
+            List<String> ids = holdAndPileUp(owner, session, backlog + 50);
+            // refused by the session core without the journal, so answered in order after every chat before it
+            owner.sendText(RawClient.envelope("marker", "owner.transfer", session, Map.of("to", "nobody", "reason", "an in-order marker")));
+            assertThat(owner.awaitReply("marker").path("code").asText()).isEqualTo("not_found");
+            assertThat(owner.received()).as("within the backlog: delivered and answered before they are durable")
+                    .anyMatch(m -> ids.get(backlog - 10).equals(m.path("re").asText(null)));
+            assertThat(owner.received()).as("past it: they wait for the journal, which is held")
+                    .noneMatch(m -> ids.get(backlog + 10).equals(m.path("re").asText(null)));
+            assertThat(user.received()).noneMatch(JournalOverloadIT::impaired);
+
+            release.countDown();
+            for (String id : ids) {
+                assertThat(owner.awaitReply(id).path("type").asText()).isEqualTo("ack");
+            }
+            WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
+            assertThat(String.join("\n", transcript(session))).contains("piled " + (backlog + 50));
+            assertThat(user.received()).noneMatch(JournalOverloadIT::impaired);
+        }
+    }
+}
