@@ -42,10 +42,13 @@ final class JournalBench {
         try (Database db = Database.open(jdbcUrl, user, null, 4, dir);
              Journal journal = new Journal(db.dataSource(), TranscriptSigner.open(dir), codec.mapper(), 1000,
                      Duration.ZERO, 65_536)) {
+            journal.afterEachCommit(db.afterJournalCommit());
             pass(journal, sessions, eventsPerSession);
             double seconds = pass(journal, sessions, eventsPerSession);
             long events = (long) sessions * eventsPerSession;
             return new Result(jdbcUrl.isBlank() ? "sqlite" : "postgresql", events, seconds, events / seconds);
+        } finally {
+            TempDirs.delete(dir);
         }
     }
 

@@ -215,7 +215,11 @@ final class TierlineTarget implements Target {
 
     @Override
     public void close() throws Exception {
-        connections.close();
-        process.close();
+        try {
+            connections.close();
+            process.close();
+        } finally {
+            TempDirs.delete(dataDir);
+        }
     }
 }

@@ -95,6 +95,7 @@ public final class TierlineServer implements AutoCloseable {
         Journal journal = new Journal(journalSource, TranscriptSigner.open(dataDir), codec.mapper(),
                 config.journalBatchSize(), config.recordingMode() == ServerConfig.RecordingMode.ASYNC
                         ? config.journalAsyncMaxWait() : config.journalMaxWait(), config.journalQueueCapacity());
+        journal.afterEachCommit(database.afterJournalCommit());
         Observability observability = new Observability();
         journal.addListener(observability.journalListener());
         List<TicketSink> sinks = ticketSinks(config);

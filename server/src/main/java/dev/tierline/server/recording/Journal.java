@@ -83,6 +83,7 @@ public final class Journal implements AutoCloseable {
     private volatile boolean running = true;
     private volatile String failure;
     private volatile TicketOutbox outbox;
+    private volatile Runnable afterCommit = () -> { };
 
     public Journal(DataSource dataSource, TranscriptSigner signer, ObjectMapper protocolMapper, int batchSize,
                    Duration maxWait, int queueCapacity) {
@@ -286,6 +287,19 @@ public final class Journal implements AutoCloseable {
             pending.done().complete(null);
         }
         fail(refused, "events out of sequence: an earlier write of this session failed");
+        try {
+            afterCommit.run();
+        } catch (RuntimeException e) {
+            log.warn("after-commit task failed; recording goes on", e);
+        }
+    }
+
+    /**
+     * A task for the writer to run after each committed batch, once its events are answered:
+     * between two of its own transactions, where nothing else can be (the SQLite log catch-up).
+     */
+    public void afterEachCommit(Runnable task) {
+        this.afterCommit = task;
     }
 
     /** Chains a command's events after their session's head, or {@code null} when a seq would leave a gap. */
