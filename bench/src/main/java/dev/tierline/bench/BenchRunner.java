@@ -51,7 +51,8 @@ public final class BenchRunner implements Callable<Integer> {
     }
 
     /** {@code p99Runs}: every fixed-rate run's p99 in µs, the reported one among them; empty for saturation. */
-    private record Row(String target, Workload.Phase phase, List<Long> p99Runs) {}
+    /** {@code warmupSeconds}: the untimed saturation before the target's saturation row; 0 on the others. */
+    private record Row(String target, Workload.Phase phase, List<Long> p99Runs, double warmupSeconds) {}
 
     @Override
     public Integer call() throws Exception {
@@ -76,11 +77,12 @@ public final class BenchRunner implements Callable<Integer> {
                 target.connect(sessions, participants, workload);
                 System.out.printf(Locale.ROOT, "%s: %d connections in %.1f s%n", target.name(), sessions * participants,
                         (System.nanoTime() - t0) / 1e9);
+                double warmed = 0;
                 if (warmupSeconds > 0) {
-                    double warmed = warmUp(workload, warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds));
+                    warmed = warmUp(workload, warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds));
                     System.out.printf(Locale.ROOT, "%s: warmed up for %.0f s%n", target.name(), warmed);
                 }
-                rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of()));
+                rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of(), warmed));
                 if (warmupSeconds > 0) {
                     workload.fixedRate(rate, Math.min(3, warmupSeconds)); // not reported: the change of load settles
                 }
@@ -178,7 +180,7 @@ public final class BenchRunner implements Callable<Integer> {
         long lostOrReordered = phases.stream().mapToLong(p -> p.lost() + p.duplicatedOrReordered()).sum();
         System.out.printf(Locale.ROOT, "%s fixed-rate p99 of %d runs (us): %s%s%n", target, phases.size(), p99s,
                 lostOrReordered > 0 ? "; lost or reordered in some run: " + lostOrReordered : "");
-        return new Row(target, median, p99s);
+        return new Row(target, median, p99s, 0);
     }
 
     private Target open(String name, String benchJar) throws Exception {
@@ -258,6 +260,9 @@ public final class BenchRunner implements Callable<Integer> {
             }
             if (!r.p99Runs().isEmpty()) {
                 o.putPOJO("p99RunsMicros", r.p99Runs());
+            }
+            if (r.warmupSeconds() > 0) {
+                o.put("warmupSeconds", r.warmupSeconds());
             }
             o.put("xFloor", ratio(rows, r, "netty floor")).put("xRedis", ratio(rows, r, "redis pub/sub"))
                     .put("xMqtt", ratio(rows, r, "mosquitto mqtt"));
