@@ -12,8 +12,6 @@ import dev.tierline.server.WireSessions;
 import dev.tierline.server.config.ConfigLoader;
 import dev.tierline.server.config.ServerConfig;
 import dev.tierline.server.config.Setting;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.net.http.HttpClient;
@@ -54,17 +52,11 @@ class JournalFailureIT {
 
     /** The real data source, except that while {@code broken} every connection attempt fails. */
     private DataSource breakable(DataSource real) {
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    if (broken && method.getName().equals("getConnection")) {
-                        throw new SQLException("disk I/O error (injected)");
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return InterceptedDataSource.around(real, () -> {
+            if (broken) {
+                throw new SQLException("disk I/O error (injected)");
+            }
+        });
     }
 
     private String token(String id, Role role, Tier tier) {

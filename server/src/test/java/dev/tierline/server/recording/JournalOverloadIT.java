@@ -13,8 +13,6 @@ import dev.tierline.server.WireSessions;
 import dev.tierline.server.config.ConfigLoader;
 import dev.tierline.server.config.ServerConfig;
 import dev.tierline.server.config.Setting;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,23 +64,25 @@ class JournalOverloadIT {
 
     /** The real data source, except that while {@code holding} the journal's writer waits in it for {@link #release}. */
     private DataSource holdable(DataSource real) {
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
-                    if (holding && method.getName().equals("getConnection")
-                            && Thread.currentThread().getName().equals("tierline-journal")) {
-                        writerHeld.countDown();
-                        release.await(30, TimeUnit.SECONDS);
-                    }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        return InterceptedDataSource.around(real, () -> {
+            if (holding && Thread.currentThread().getName().equals("tierline-journal")) {
+                writerHeld.countDown();
+                release.await(30, TimeUnit.SECONDS);
+            }
+        });
     }
 
     private String token(String id, Role role, Tier tier) {
         return server.devTokens().mint(new Actor(id, id, role, tier), Duration.ofHours(1));
+    }
+
+    /** The owner opens a session and the end user joins it; returns its id. */
+    private String openWithUser(RawClient owner, RawClient user) {
+        WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
+        JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-BUSY", "title", "busy"));
+        String session = created.path("body").path("session").asText();
+        WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+        return session;
     }
 
     /** Holds the writer in a write of one chat, then sends {@code count} more without waiting; returns their ids. */
@@ -116,10 +116,7 @@ class JournalOverloadIT {
         start("strict");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
-            JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-BUSY", "title", "busy"));
-            String session = created.path("body").path("session").asText();
-            WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+            String session = openWithUser(owner, user);
 
             List<String> ids = holdAndPileUp(owner, session, QUEUE + 1);
             JsonNode overflow = owner.awaitReply(ids.get(QUEUE));
@@ -152,10 +149,7 @@ class JournalOverloadIT {
         start("async");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
-            JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-BUSY", "title", "busy"));
-            String session = created.path("body").path("session").asText();
-            WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+            String session = openWithUser(owner, user);
 
             // async delivers first: the one past the queue is delivered, then cannot be queued
             List<String> ids = holdAndPileUp(owner, session, QUEUE + 1);
@@ -191,10 +185,7 @@ class JournalOverloadIT {
         start("async", 4096);
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
-            JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-BUSY", "title", "busy"));
-            String session = created.path("body").path("session").asText();
-            WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+            String session = openWithUser(owner, user);
 
             int backlog = 256; // SessionRuntime.ASYNC_BACKLOG
             List<String> ids = holdAndPileUp(owner, session, backlog + 50);
