@@ -22,16 +22,21 @@ public final class Database implements AutoCloseable {
     private final boolean sqlite;
     private final Checkpointer checkpointer;
 
-    private Database(HikariDataSource dataSource, boolean sqlite) {
+    private Database(HikariDataSource dataSource, boolean sqlite, int restartFrames) {
         this.dataSource = dataSource;
         this.sqlite = sqlite;
-        this.checkpointer = sqlite ? new Checkpointer(dataSource) : null;
+        this.checkpointer = sqlite ? new Checkpointer(dataSource, restartFrames) : null;
     }
 
     /**
      * @param url JDBC URL, or empty for the embedded SQLite file {@code tierline.db} in {@code dataDir}
      */
     public static Database open(String url, String user, String password, int poolSize, Path dataDir) {
+        return open(url, user, password, poolSize, dataDir, Checkpointer.RESTART_FRAMES);
+    }
+
+    /** @param restartFrames SQLite: the log's length, in pages, past which it is made to start over */
+    static Database open(String url, String user, String password, int poolSize, Path dataDir, int restartFrames) {
         String jdbcUrl = url == null || url.isBlank()
                 ? "jdbc:sqlite:" + dataDir.toAbsolutePath().resolve("tierline.db") : url;
         boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
@@ -59,7 +64,7 @@ public final class Database implements AutoCloseable {
             // where each would stall every event waiting to be durable.
             pragmas.setProperty("wal_autocheckpoint", "0");
             // the log is reused from its start (see Checkpointer); past this size it is also cut back
-            pragmas.setProperty("journal_size_limit", String.valueOf(128L << 20));
+            pragmas.setProperty("journal_size_limit", String.valueOf(256L << 20));
             config.setDataSource(new SqliteSource(jdbcUrl, pragmas));
         } else {
             config.setJdbcUrl(jdbcUrl);
@@ -75,7 +80,7 @@ public final class Database implements AutoCloseable {
             dataSource.close();
             throw e;
         }
-        return new Database(dataSource, sqlite);
+        return new Database(dataSource, sqlite, restartFrames);
     }
 
     /**
@@ -86,16 +91,17 @@ public final class Database implements AutoCloseable {
      * always added frames since: the log grew by a gigabyte in 35 s of the bench, and every commit
      * paid for fresh blocks (the kernel zeroing pages was a fifth of the commit's CPU). A RESTART
      * checkpoint from this thread bounded it but held the writer 9-16 ms each time. So once the
-     * log passes {@link #RESTART_FRAMES}, the writer itself, between two of its transactions,
+     * log passes {@link #RESTART_FRAMES} (128 MiB), the writer itself, between two of its transactions,
      * copies the little that came in since this thread's last pass ({@link #catchUp}); its next
      * transaction then writes the log from the start again, over blocks it already has.
      */
     private static final class Checkpointer {
         /**
-         * 4 KiB pages: 64 MiB of log. The catch-up holds the writer 10-13 ms (the bench), so it
-         * should be rare: at 16 MiB the bench's strict p99 was 10 ms, at 64 MiB 7 ms.
+         * 4 KiB pages: 128 MiB of log. The catch-up holds the writer 10-15 ms (the bench), however
+         * little is left to copy, so it should be rare: at 16, 64 and 128 MiB the bench's strict
+         * p99 at 5,000 messages/s was 10, 6-9 and 5 ms.
          */
-        static final int RESTART_FRAMES = 16384;
+        static final int RESTART_FRAMES = 32768;
         private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Checkpointer.class);
 
         private final DataSource dataSource;
@@ -106,14 +112,17 @@ public final class Database implements AutoCloseable {
         });
         private volatile boolean catchUpDue;
 
-        Checkpointer(DataSource dataSource) {
+        private final int restartFrames;
+
+        Checkpointer(DataSource dataSource, int restartFrames) {
             this.dataSource = dataSource;
+            this.restartFrames = restartFrames;
             thread.scheduleWithFixedDelay(this::checkpoint, 250, 250, TimeUnit.MILLISECONDS);
         }
 
         private void checkpoint() {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-                if (checkpoint(s) > RESTART_FRAMES) {
+                if (checkpoint(s) > restartFrames) {
                     catchUpDue = true;
                 }
             } catch (SQLException | RuntimeException e) {
