@@ -105,14 +105,13 @@ public final class Database implements AutoCloseable {
         private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Checkpointer.class);
 
         private final DataSource dataSource;
+        private final int restartFrames;
         private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tierline-checkpoint");
             t.setDaemon(true);
             return t;
         });
         private volatile boolean catchUpDue;
-
-        private final int restartFrames;
 
         Checkpointer(DataSource dataSource, int restartFrames) {
             this.dataSource = dataSource;

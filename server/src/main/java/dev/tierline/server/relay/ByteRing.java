@@ -64,10 +64,6 @@ final class ByteRing {
         return refs[slot(index)];
     }
 
-    int length(int index) {
-        return lengths[slot(index)];
-    }
-
     /** Bytes {@code from} to the end of record {@code index}, copied out. */
     byte[] copy(int index, int from) {
         int slot = slot(index);

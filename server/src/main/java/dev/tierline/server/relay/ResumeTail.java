@@ -39,6 +39,11 @@ final class ResumeTail {
         frames.addLast(seq, 0, audience, frame);
     }
 
+    /** The newest seq the journal is known to have. */
+    long durableSeq() {
+        return durableSeq;
+    }
+
     /** Every event up to {@code seq} is in the journal now. */
     void durableUpTo(long seq) {
         if (seq > durableSeq) {

@@ -79,8 +79,6 @@ final class SessionRuntime {
     private final List<Event> unrecorded = new ArrayList<>();
     /** Strict order: the events being recorded, one list a command, oldest first (loop only). */
     private final ArrayDeque<List<Event>> recording = new ArrayDeque<>();
-    /** The newest seq the journal has (loop only). */
-    private long durableSeq;
     private boolean recoveryRetryScheduled;
     private final Map<String, RecentReplies> replies = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
@@ -251,7 +249,7 @@ final class SessionRuntime {
         }
         long last = stamped.get(stamped.size() - 1).seq();
         if (hub.config().recordingMode() == RecordingMode.ASYNC && recording.isEmpty()
-                && delivered.seq() - durableSeq < ASYNC_BACKLOG) {
+                && delivered.seq() - tail.durableSeq() < ASYNC_BACKLOG) {
             deliver(stamped, connection);
             onDelivered.run();
             hub.journal().append(stamped).whenCompleteAsync((ok, error) -> {
@@ -259,7 +257,7 @@ final class SessionRuntime {
                     unrecorded.addAll(stamped);
                     markImpaired(error.getMessage());
                 } else {
-                    durableUpTo(last);
+                    tail.durableUpTo(last);
                 }
             }, loop);
             return;
@@ -280,7 +278,7 @@ final class SessionRuntime {
                           Throwable error) {
         if (error == null) {
             recording.removeIf(waiting -> waiting == stamped);
-            durableUpTo(stamped.get(stamped.size() - 1).seq());
+            tail.durableUpTo(stamped.get(stamped.size() - 1).seq());
             deliver(stamped, connection);
             onDelivered.run();
             return;
@@ -318,11 +316,6 @@ final class SessionRuntime {
         } catch (CompletionException e) {
             return e.getCause();
         }
-    }
-
-    private void durableUpTo(long seq) {
-        durableSeq = Math.max(durableSeq, seq);
-        tail.durableUpTo(seq);
     }
 
     private void deliver(List<Event> stamped, Connection connection) {
@@ -596,7 +589,7 @@ final class SessionRuntime {
                     unrecorded.addAll(0, backlog);
                     retryWhileJournalHealthy();
                 } else {
-                    durableUpTo(backlog.get(backlog.size() - 1).seq());
+                    tail.durableUpTo(backlog.get(backlog.size() - 1).seq());
                     recovered();
                 }
             }, loop);
