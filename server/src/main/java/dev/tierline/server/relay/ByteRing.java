@@ -64,6 +64,21 @@ final class ByteRing {
         return refs[slot(index)];
     }
 
+    /**
+     * The index of the newest record before {@code before} whose key is {@code key}, or -1. Walks the
+     * key array itself, without {@link #slot}'s check per record: callers scan hundreds of keys for
+     * every message, and nearly always find none.
+     */
+    int lastIndexOfKey(long key, int before) {
+        int mask = keys.length - 1;
+        for (int i = Math.min(before, size) - 1; i >= 0; i--) {
+            if (keys[(first + i) & mask] == key) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Bytes {@code from} to the end of record {@code index}, copied out. */
     byte[] copy(int index, int from) {
         int slot = slot(index);

@@ -25,7 +25,7 @@ class ByteRingTest {
             } else {
                 byte[] bytes = new byte[random.nextInt(random.nextInt(10) == 0 ? 300 : 40)];
                 random.nextBytes(bytes);
-                Rec rec = new Rec(step, bytes.length * 3, "r" + step, bytes);
+                Rec rec = new Rec(step % 13, bytes.length * 3, "r" + step, bytes);
                 if (random.nextBoolean()) {
                     ring.addLast(rec.key, rec.value, rec.ref, Unpooled.wrappedBuffer(bytes));
                 } else {
@@ -36,6 +36,9 @@ class ByteRingTest {
                 model.addLast(rec);
             }
             assertSame(ring, model);
+            if (step % 20 == 0) {
+                assertKeys(ring, model);
+            }
         }
         assertThat(ring.capacityBytes()).as("grown only as far as 300 records of up to 300 bytes need")
                 .isLessThan(4 * 300 * 300);
@@ -80,5 +83,21 @@ class ByteRingTest {
             used += rec.bytes.length;
         }
         assertThat(ring.usedBytes()).isEqualTo(used);
+    }
+
+    /** {@link ByteRing#lastIndexOfKey} against a scan of the model, keys repeating. */
+    private static void assertKeys(ByteRing ring, ArrayDeque<Rec> model) {
+        List<Rec> expected = new ArrayList<>(model);
+        for (long key = -1; key < 14; key++) {
+            for (int before : new int[] {expected.size(), expected.size() / 2, 0}) {
+                int newest = -1;
+                for (int i = 0; i < before; i++) {
+                    if (expected.get(i).key == key) {
+                        newest = i;
+                    }
+                }
+                assertThat(ring.lastIndexOfKey(key, before)).as("key %d before %d", key, before).isEqualTo(newest);
+            }
+        }
     }
 }

@@ -56,6 +56,28 @@ class RecentRepliesTest {
     }
 
     @Test
+    void everyKeptReplyIsFoundAndEveryForgottenOneIsNotAsTheyTurnOver() {
+        RecentReplies replies = new RecentReplies();
+        int total = RecentReplies.CAPACITY * 3 + 17;
+        for (int i = 0; i < total; i++) {
+            replies.begin("cmd-" + i, connection());
+            replies.complete("cmd-" + i, ("{\"re\":\"cmd-" + i + "\"}").getBytes(StandardCharsets.UTF_8));
+            if (i % 97 == 0 || i == total - 1) {
+                for (int j = 0; j <= i; j++) {
+                    byte[] again = replies.begin("cmd-" + j, connection());
+                    if (j > i - RecentReplies.CAPACITY) {
+                        assertThat(again).as("cmd-%d after %d", j, i)
+                                .isEqualTo(("{\"re\":\"cmd-" + j + "\"}").getBytes(StandardCharsets.UTF_8));
+                    } else {
+                        assertThat(again).as("cmd-%d forgotten after %d", j, i).isNull();
+                        replies.abandon("cmd-" + j);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void idsWithTheSameHashAreToldApart() {
         assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
         RecentReplies replies = new RecentReplies();
