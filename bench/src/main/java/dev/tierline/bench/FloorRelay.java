@@ -34,6 +34,8 @@ public final class FloorRelay {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // as Tierline's server runs (its Launcher): without the leak detector's sampled stack traces
+        System.getProperties().putIfAbsent("io.netty.leakDetection.level", "disabled");
         int port = Integer.parseInt(args[0]);
         EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2 * Runtime.getRuntime().availableProcessors(),
