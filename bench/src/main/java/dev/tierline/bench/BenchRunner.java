@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -51,8 +52,10 @@ public final class BenchRunner implements Callable<Integer> {
     }
 
     /** {@code p99Runs}: every fixed-rate run's p99 in µs, the reported one among them; empty for saturation. */
-    /** {@code warmupSeconds}: the untimed saturation before the target's saturation row; 0 on the others. */
-    private record Row(String target, Workload.Phase phase, List<Long> p99Runs, double warmupSeconds) {}
+    /** {@code warmupSeconds}: the untimed load before the row: saturation before the saturation row, the fixed rate before the fixed-rate row. */
+    /** {@code commits}: Tierline's journal commits during the reported fixed-rate run, from its /metrics; else null. */
+    private record Row(String target, Workload.Phase phase, List<Long> p99Runs, double warmupSeconds,
+            CommitTimes.Figures commits) {}
 
     @Override
     public Integer call() throws Exception {
@@ -69,6 +72,11 @@ public final class BenchRunner implements Callable<Integer> {
         Workload.Shape shape = new Workload.Shape(sessions, participants, bytes, window);
         System.out.printf(Locale.ROOT, "%s, %d cores: %d sessions x %d participants, %d-byte chat, window %d, %.0f msgs/s%n",
                 Instant.now(), Runtime.getRuntime().availableProcessors(), sessions, participants, bytes, window, rate);
+        Map<String, Object> extra = new LinkedHashMap<>();
+        DiskProbe.Result disk = DiskProbe.run(quick ? 200 : 2000);
+        System.out.printf(Locale.ROOT, "disk: %d syncs of 4 KiB written in place, alone: p50 %d us, p99 %d us, p99.9 %d us, max %d us%n",
+                disk.syncs(), disk.p50Micros(), disk.p99Micros(), disk.p999Micros(), disk.maxMicros());
+        extra.put("diskSync", disk);
         List<Row> rows = new ArrayList<>();
         for (String name : targets) {
             try (Target target = open(name, benchJar)) {
@@ -82,16 +90,17 @@ public final class BenchRunner implements Callable<Integer> {
                     warmed = warmUp(workload, warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds));
                     System.out.printf(Locale.ROOT, "%s: warmed up for %.0f s%n", target.name(), warmed);
                 }
-                rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of(), warmed));
+                rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of(), warmed, null));
+                double settled = 0;
                 if (warmupSeconds > 0) {
-                    workload.fixedRate(rate, Math.min(3, warmupSeconds)); // not reported: the change of load settles
+                    settled = settle(workload, Math.min(4, warmupSeconds), 2, Math.min(20, warmupMaxSeconds));
+                    System.out.printf(Locale.ROOT, "%s: settled at the fixed rate for %.0f s%n", target.name(), settled);
                 }
-                rows.add(medianOf(target.name(), workload, rateRuns));
+                rows.add(medianOf(target, workload, rateRuns, settled));
             } catch (Exception e) {
                 System.out.println(name + ": skipped: " + e);
             }
         }
-        Map<String, Object> extra = new LinkedHashMap<>();
         if (resumeEvents > 0) {
             try (TierlineTarget target = new TierlineTarget(serverJar.toString(), freePort(), "strict", Map.of())) {
                 target.connect(1, 4, (s, r, p) -> { });
@@ -165,22 +174,59 @@ public final class BenchRunner implements Callable<Integer> {
     }
 
     /**
+     * Untimed fixed rate before the measured runs, in slices until one slice's server CPU per
+     * delivery is no more than 3 % below the one before. The saturation warm-up is not enough: at
+     * the switch to a steady trickle, branches that saturation never took are taken, and
+     * Tierline's server made 724 compiled methods not entrant and compiled 1,445 in the first 5 s
+     * of the fixed rate (-XX:+PrintCompilation), C2 then taking 39 % of its CPU (async-profiler);
+     * 3 s of it, as before, left that inside the first measured run.
+     */
+    private double settle(Workload workload, double slice, int minSlices, double maxSeconds) {
+        double spent = 0;
+        double previous = Double.MAX_VALUE;
+        for (int slices = 1; spent < maxSeconds; slices++) {
+            Workload.Phase phase = workload.fixedRate(rate, slice);
+            spent += slice;
+            double cost = phase.cpuMicrosPerDelivery();
+            if (slices >= minSlices && (cost <= 0 || cost >= previous * 0.97)) {
+                break;
+            }
+            previous = cost;
+        }
+        return spent;
+    }
+
+    /**
      * The fixed-rate phase run several times: one run's p99 on these shared cores can be several
      * times the next one's, so the run with the median p99 is reported and all are listed.
      */
-    private Row medianOf(String target, Workload workload, int runs) {
+    private Row medianOf(Target target, Workload workload, int runs, double settled) throws Exception {
+        URI metrics = target instanceof TierlineTarget tierline ? tierline.metricsUri() : null;
         List<Workload.Phase> phases = new ArrayList<>();
+        List<CommitTimes.Figures> commits = new ArrayList<>();
         for (int i = 0; i < Math.max(1, runs); i++) {
-            phases.add(workload.fixedRate(rate, rateSeconds));
+            CommitTimes.Snapshot before = metrics == null ? null : CommitTimes.read(metrics);
+            Workload.Phase phase = workload.fixedRate(rate, rateSeconds);
+            phases.add(phase);
+            if (metrics != null) {
+                commits.add(CommitTimes.between(before, CommitTimes.read(metrics), phase.seconds()));
+            }
         }
         List<Long> p99s = phases.stream().map(p -> p.latencyMicros().getValueAtPercentile(99)).toList();
-        List<Workload.Phase> sorted = new ArrayList<>(phases);
-        sorted.sort(java.util.Comparator.comparingLong(p -> p.latencyMicros().getValueAtPercentile(99)));
-        Workload.Phase median = sorted.get(sorted.size() / 2);
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < phases.size(); i++) {
+            order.add(i);
+        }
+        order.sort(java.util.Comparator.comparingLong(p99s::get));
+        int median = order.get(order.size() / 2);
         long lostOrReordered = phases.stream().mapToLong(p -> p.lost() + p.duplicatedOrReordered()).sum();
-        System.out.printf(Locale.ROOT, "%s fixed-rate p99 of %d runs (us): %s%s%n", target, phases.size(), p99s,
+        System.out.printf(Locale.ROOT, "%s fixed-rate p99 of %d runs (us): %s%s%n", target.name(), phases.size(), p99s,
                 lostOrReordered > 0 ? "; lost or reordered in some run: " + lostOrReordered : "");
-        return new Row(target, median, p99s, 0);
+        for (CommitTimes.Figures c : commits) {
+            System.out.printf(Locale.ROOT, "  journal commits: %,.0f/s, p99 <= %.0f us, p99.9 <= %.0f us, %.2f%% over 1 ms%n",
+                    c.commitsPerSecond(), c.p99Micros(), c.p999Micros(), c.over1msShare() * 100);
+        }
+        return new Row(target.name(), phases.get(median), p99s, settled, commits.isEmpty() ? null : commits.get(median));
     }
 
     private Target open(String name, String benchJar) throws Exception {
@@ -263,6 +309,9 @@ public final class BenchRunner implements Callable<Integer> {
             }
             if (r.warmupSeconds() > 0) {
                 o.put("warmupSeconds", r.warmupSeconds());
+            }
+            if (r.commits() != null) {
+                o.putPOJO("journalCommits", r.commits());
             }
             o.put("xFloor", ratio(rows, r, "netty floor")).put("xRedis", ratio(rows, r, "redis pub/sub"))
                     .put("xMqtt", ratio(rows, r, "mosquitto mqtt"));

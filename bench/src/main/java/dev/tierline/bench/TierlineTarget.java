@@ -209,6 +209,10 @@ final class TierlineTarget implements Target {
         return process.pid();
     }
 
+    URI metricsUri() {
+        return URI.create("http://127.0.0.1:" + uri.getPort() + "/metrics");
+    }
+
     Path dataDir() {
         return dataDir;
     }

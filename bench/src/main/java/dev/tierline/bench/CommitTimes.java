@@ -1,0 +1,66 @@
+package dev.tierline.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The journal's commit times as Tierline's own {@code /metrics} counts them (Micrometer's percentile
+ * histogram of {@code tierline.journal.commit}): read before and after a phase, the difference is
+ * how many commits the phase made and how long they took. In strict mode an event waits for its
+ * commit, so this is what the phase's latency is made of on the server's side.
+ */
+final class CommitTimes {
+    private static final String BUCKET = "tierline_journal_commit_seconds_bucket{le=\"";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** Cumulative counts by upper bound in seconds, as scraped. */
+    record Snapshot(TreeMap<Double, Double> cumulative) {}
+
+    /** Commits in a phase, and the bucket bound that 99 % and 99.9 % of them fell within. */
+    record Figures(long commits, double commitsPerSecond, double p99Micros, double p999Micros, double over1msShare) {}
+
+    private CommitTimes() {
+    }
+
+    static Snapshot read(URI metrics) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        TreeMap<Double, Double> buckets = new TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(BUCKET)) {
+                int close = line.indexOf('"', BUCKET.length());
+                String le = line.substring(BUCKET.length(), close);
+                double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+                buckets.put(bound, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
+            }
+        }
+        if (buckets.isEmpty()) {
+            throw new IllegalStateException("no " + BUCKET + " lines at " + metrics);
+        }
+        return new Snapshot(buckets);
+    }
+
+    static Figures between(Snapshot before, Snapshot after, double seconds) {
+        TreeMap<Double, Double> counts = new TreeMap<>();
+        after.cumulative().forEach((bound, count) -> counts.put(bound, count - before.cumulative().getOrDefault(bound, 0.0)));
+        double total = counts.lastEntry().getValue();
+        Double upTo1ms = counts.floorEntry(0.001) == null ? 0.0 : counts.floorEntry(0.001).getValue();
+        return new Figures((long) total, total / seconds, bound(counts, total * 0.99), bound(counts, total * 0.999),
+                total == 0 ? 0 : (total - upTo1ms) / total);
+    }
+
+    /** The smallest bucket bound, in µs, with at least {@code rank} commits at or below it. */
+    private static double bound(TreeMap<Double, Double> counts, double rank) {
+        for (Map.Entry<Double, Double> e : counts.entrySet()) {
+            if (e.getValue() >= rank) {
+                return e.getKey() * 1e6;
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+}
