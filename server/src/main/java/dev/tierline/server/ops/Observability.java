@@ -70,12 +70,21 @@ public final class Observability implements AutoCloseable {
         Timer commit = Timer.builder("tierline.journal.commit")
                 .description("time to write and commit one journal batch")
                 .publishPercentileHistogram().register(registry);
+        Timer durable = Timer.builder("tierline.journal.durable")
+                .description("time from a command's events being handed to the journal to their being durable"
+                        + " (queue and commit: what a strict-mode event waits for)")
+                .publishPercentileHistogram().register(registry);
         return new Journal.Listener() {
             @Override
             public void committed(List<Event> events, long nanos) {
                 batchSize.record(events.size());
                 commit.record(nanos, TimeUnit.NANOSECONDS);
                 events.forEach(figures::accept);
+            }
+
+            @Override
+            public void durable(long nanos) {
+                durable.record(nanos, TimeUnit.NANOSECONDS);
             }
         };
     }

@@ -50,6 +50,13 @@ public final class Journal implements AutoCloseable {
         /** {@code events} are durable now, in commit order; {@code nanos} is how long the write and commit took. */
         default void committed(List<Event> events, long nanos) {
         }
+
+        /**
+         * One command's events are durable, {@code nanos} after they were handed over: the queue
+         * they waited in and the commit they were in, which is what a strict-mode event waits for.
+         */
+        default void durable(long nanos) {
+        }
     }
 
     /** Why events were not recorded. */
@@ -66,7 +73,9 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private record Pending(List<Event> events, List<EntryCodec.Prepared> prepared, CompletableFuture<Void> done) {}
+    /** {@code offered}: System.nanoTime() when the events were handed over, for {@link Listener#durable}. */
+    private record Pending(List<Event> events, List<EntryCodec.Prepared> prepared, CompletableFuture<Void> done,
+                           long offered) {}
 
     private final DataSource dataSource;
     private final JournalStore store;
@@ -158,7 +167,7 @@ public final class Journal implements AutoCloseable {
             done.completeExceptionally(new UnavailableException("recording is impaired: " + broken));
         } else if (!running) {
             done.completeExceptionally(new UnavailableException("journal is closed"));
-        } else if (!queue.offer(new Pending(events, prepare(events), done))) {
+        } else if (!queue.offer(new Pending(events, prepare(events), done, System.nanoTime()))) {
             done.completeExceptionally(new OverloadedException("the journal is behind (its queue is full)"));
         }
         return done;
@@ -198,6 +207,18 @@ public final class Journal implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.error("journal writer hit an unexpected error; the batch was refused", e);
                 fail(batch, "internal journal error: " + e.getMessage());
+            }
+        }
+    }
+
+    private void notifyDurable(List<Pending> accepted, long now) {
+        for (Listener listener : listeners) {
+            try {
+                for (Pending pending : accepted) {
+                    listener.durable(now - pending.offered());
+                }
+            } catch (RuntimeException e) {
+                log.warn("a journal listener failed; recording goes on", e);
             }
         }
     }
@@ -297,7 +318,9 @@ public final class Journal implements AutoCloseable {
             return;
         }
         heads.putAll(tentative);
-        notifyCommitted(accepted, System.nanoTime() - started);
+        long committed = System.nanoTime();
+        notifyCommitted(accepted, committed - started);
+        notifyDurable(accepted, committed);
         for (Pending pending : accepted) {
             for (Event event : pending.events()) {
                 if (event.type() == EventType.SESSION_ENDED) {

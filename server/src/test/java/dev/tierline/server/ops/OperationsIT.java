@@ -68,6 +68,8 @@ class OperationsIT {
         assertThat(metric("tierline_errors_total", "code=\"forbidden\"")).isGreaterThanOrEqualTo(1);
         assertThat(metric("tierline_events_recorded_total", "")).isGreaterThan(10);
         assertThat(metric("tierline_journal_batch_events_count", "")).isGreaterThan(0);
+        assertThat(metric("tierline_journal_durable_seconds_count", "")).as("every batch holds a command or more")
+                .isGreaterThanOrEqualTo(metric("tierline_journal_batch_events_count", ""));
         assertThat(metric("tierline_sessions", "state=\"active\"")).isZero();
         String scrape = scrape();
         assertThat(scrape).contains("jvm_memory_used_bytes", "netty_allocator_memory_used", "tierline_journal_commit_seconds",
