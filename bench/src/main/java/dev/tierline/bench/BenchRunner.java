@@ -27,17 +27,17 @@ public final class BenchRunner implements Callable<Integer> {
     @Option(names = "--participants", defaultValue = "4") int participants;
     @Option(names = "--bytes", defaultValue = "200") int bytes;
     @Option(names = "--window", defaultValue = "8", description = "messages in flight per publisher (saturation)") int window;
-    @Option(names = "--saturation-seconds", defaultValue = "10") double saturationSeconds;
+    @Option(names = "--saturation-seconds", defaultValue = "6") double saturationSeconds;
     @Option(names = "--warmup-seconds", defaultValue = "10",
             description = "untimed saturation before each target is measured, at least") double warmupSeconds;
-    @Option(names = "--warmup-max-seconds", defaultValue = "60",
+    @Option(names = "--warmup-max-seconds", defaultValue = "30",
             description = "untimed saturation at most: it goes on while the server's CPU per delivery still falls") double warmupMaxSeconds;
     @Option(names = "--rate", defaultValue = "5000", description = "published messages per second (fixed rate)") double rate;
-    @Option(names = "--rate-seconds", defaultValue = "10") double rateSeconds;
+    @Option(names = "--rate-seconds", defaultValue = "6") double rateSeconds;
     @Option(names = "--rate-runs", defaultValue = "3",
             description = "fixed-rate runs per target; the one with the median p99 is reported") int rateRuns;
     @Option(names = "--journal-events", defaultValue = "400", description = "events per session in the journal benchmark") int journalEvents;
-    @Option(names = "--targets", split = ",", defaultValue = "floor,redis,mqtt,tierline-async,tierline-strict")
+    @Option(names = "--targets", split = ",", defaultValue = "floor,redis,mqtt,tierline-async,tierline-strict,tierline-strict-pg")
     List<String> targets;
     @Option(names = "--server-jar", defaultValue = "server/target/tierline-server.jar") Path serverJar;
     @Option(names = "--out", defaultValue = "bench/results.json") Path out;
@@ -53,9 +53,12 @@ public final class BenchRunner implements Callable<Integer> {
 
     /** {@code p99Runs}: every fixed-rate run's p99 in µs, the reported one among them; empty for saturation. */
     /** {@code warmupSeconds}: the untimed load before the row: saturation before the saturation row, the fixed rate before the fixed-rate row. */
-    /** {@code commits}: Tierline's journal commits during the reported fixed-rate run, from its /metrics; else null. */
+    /**
+     * {@code commits}, {@code durable}: Tierline's journal commits, and its commands' waits from
+     * hand-over to durable, during the reported fixed-rate run, from its /metrics; else null.
+     */
     private record Row(String target, Workload.Phase phase, List<Long> p99Runs, double warmupSeconds,
-            CommitTimes.Figures commits) {}
+            CommitTimes.Figures commits, CommitTimes.Figures durable) {}
 
     @Override
     public Integer call() throws Exception {
@@ -90,10 +93,10 @@ public final class BenchRunner implements Callable<Integer> {
                     warmed = warmUp(workload, warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds));
                     System.out.printf(Locale.ROOT, "%s: warmed up for %.0f s%n", target.name(), warmed);
                 }
-                rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of(), warmed, null));
+                rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of(), warmed, null, null));
                 double settled = 0;
                 if (warmupSeconds > 0) {
-                    settled = settle(workload, Math.min(4, warmupSeconds), 2, Math.min(20, warmupMaxSeconds));
+                    settled = settle(workload, Math.min(4, warmupSeconds), 2, Math.min(16, warmupMaxSeconds));
                     System.out.printf(Locale.ROOT, "%s: settled at the fixed rate for %.0f s%n", target.name(), settled);
                 }
                 rows.add(medianOf(target, workload, rateRuns, settled));
@@ -138,9 +141,8 @@ public final class BenchRunner implements Callable<Integer> {
         }
         List<JournalBench.Result> journal = new ArrayList<>();
         journal.add(JournalBench.run("", null, sessions, journalEvents));
-        try {
-            journal.add(JournalBench.run("jdbc:postgresql://127.0.0.1:5432/test?currentSchema=public", "postgres",
-                    sessions, journalEvents));
+        try (PgSchema schema = PgSchema.create("bench_journal_")) {
+            journal.add(JournalBench.run(schema.jdbcUrl(), PgSchema.USER, sessions, journalEvents));
         } catch (Exception e) {
             System.out.println("journal on postgresql: skipped: " + e.getMessage());
         }
@@ -204,12 +206,15 @@ public final class BenchRunner implements Callable<Integer> {
         URI metrics = target instanceof TierlineTarget tierline ? tierline.metricsUri() : null;
         List<Workload.Phase> phases = new ArrayList<>();
         List<CommitTimes.Figures> commits = new ArrayList<>();
+        List<CommitTimes.Figures> waits = new ArrayList<>();
         for (int i = 0; i < Math.max(1, runs); i++) {
-            CommitTimes.Snapshot before = metrics == null ? null : CommitTimes.read(metrics);
+            CommitTimes.Snapshot commitsBefore = metrics == null ? null : CommitTimes.read(metrics, CommitTimes.COMMIT);
+            CommitTimes.Snapshot waitsBefore = metrics == null ? null : CommitTimes.read(metrics, CommitTimes.DURABLE);
             Workload.Phase phase = workload.fixedRate(rate, rateSeconds);
             phases.add(phase);
             if (metrics != null) {
-                commits.add(CommitTimes.between(before, CommitTimes.read(metrics), phase.seconds()));
+                commits.add(CommitTimes.between(commitsBefore, CommitTimes.read(metrics, CommitTimes.COMMIT), phase.seconds()));
+                waits.add(CommitTimes.between(waitsBefore, CommitTimes.read(metrics, CommitTimes.DURABLE), phase.seconds()));
             }
         }
         List<Long> p99s = phases.stream().map(p -> p.latencyMicros().getValueAtPercentile(99)).toList();
@@ -222,11 +227,15 @@ public final class BenchRunner implements Callable<Integer> {
         long lostOrReordered = phases.stream().mapToLong(p -> p.lost() + p.duplicatedOrReordered()).sum();
         System.out.printf(Locale.ROOT, "%s fixed-rate p99 of %d runs (us): %s%s%n", target.name(), phases.size(), p99s,
                 lostOrReordered > 0 ? "; lost or reordered in some run: " + lostOrReordered : "");
-        for (CommitTimes.Figures c : commits) {
-            System.out.printf(Locale.ROOT, "  journal commits: %,.0f/s, p99 <= %.0f us, p99.9 <= %.0f us, %.2f%% over 1 ms%n",
-                    c.commitsPerSecond(), c.p99Micros(), c.p999Micros(), c.over1msShare() * 100);
+        for (int i = 0; i < commits.size(); i++) {
+            CommitTimes.Figures c = commits.get(i);
+            CommitTimes.Figures w = waits.get(i);
+            System.out.printf(Locale.ROOT, "  journal commits: %,.0f/s, p99 <= %.0f us, p99.9 <= %.0f us, %.2f%% over 1 ms;"
+                            + " hand-over to durable: p99 <= %.0f us, p99.9 <= %.0f us%n",
+                    c.perSecond(), c.p99Micros(), c.p999Micros(), c.over1msShare() * 100, w.p99Micros(), w.p999Micros());
         }
-        return new Row(target.name(), phases.get(median), p99s, settled, commits.isEmpty() ? null : commits.get(median));
+        return new Row(target.name(), phases.get(median), p99s, settled, commits.isEmpty() ? null : commits.get(median),
+                waits.isEmpty() ? null : waits.get(median));
     }
 
     private Target open(String name, String benchJar) throws Exception {
@@ -236,6 +245,18 @@ public final class BenchRunner implements Callable<Integer> {
             case "mqtt" -> MqttTarget.start(freePort());
             case "tierline-async" -> new TierlineTarget(serverJar.toString(), freePort(), "async", Map.of());
             case "tierline-strict" -> new TierlineTarget(serverJar.toString(), freePort(), "strict", Map.of());
+            case "tierline-strict-pg" -> {
+                PgSchema schema = PgSchema.create("bench_tierline_");
+                try {
+                    TierlineTarget target = new TierlineTarget(serverJar.toString(), freePort(), "strict-pg",
+                            Map.of("TIERLINE_JOURNAL_URL", schema.jdbcUrl(), "TIERLINE_JOURNAL_USER", PgSchema.USER));
+                    target.afterClose(schema);
+                    yield target;
+                } catch (Exception e) {
+                    schema.close();
+                    throw e;
+                }
+            }
             default -> throw new IllegalArgumentException("unknown target " + name);
         };
     }
@@ -312,6 +333,7 @@ public final class BenchRunner implements Callable<Integer> {
             }
             if (r.commits() != null) {
                 o.putPOJO("journalCommits", r.commits());
+                o.putPOJO("journalDurable", r.durable());
             }
             o.put("xFloor", ratio(rows, r, "netty floor")).put("xRedis", ratio(rows, r, "redis pub/sub"))
                     .put("xMqtt", ratio(rows, r, "mosquitto mqtt"));

@@ -9,38 +9,41 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The journal's commit times as Tierline's own {@code /metrics} counts them (Micrometer's percentile
- * histogram of {@code tierline.journal.commit}): read before and after a phase, the difference is
- * how many commits the phase made and how long they took. In strict mode an event waits for its
- * commit, so this is what the phase's latency is made of on the server's side.
+ * A timer of Tierline's own {@code /metrics} (a Micrometer percentile histogram) over one phase:
+ * read before and after, the difference is how many the phase recorded and how long they took.
+ * The bench reads two: {@code tierline_journal_commit_seconds}, each group commit's write and
+ * sync, and {@code tierline_journal_durable_seconds}, each command's wait from hand-over to the
+ * journal to durable, which in strict mode is part of every event's latency.
  */
 final class CommitTimes {
-    private static final String BUCKET = "tierline_journal_commit_seconds_bucket{le=\"";
+    static final String COMMIT = "tierline_journal_commit_seconds";
+    static final String DURABLE = "tierline_journal_durable_seconds";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Cumulative counts by upper bound in seconds, as scraped. */
     record Snapshot(TreeMap<Double, Double> cumulative) {}
 
-    /** Commits in a phase, and the bucket bound that 99 % and 99.9 % of them fell within. */
-    record Figures(long commits, double commitsPerSecond, double p99Micros, double p999Micros, double over1msShare) {}
+    /** Timings in a phase, and the bucket bound that 99 % and 99.9 % of them fell within. */
+    record Figures(long count, double perSecond, double p99Micros, double p999Micros, double over1msShare) {}
 
     private CommitTimes() {
     }
 
-    static Snapshot read(URI metrics) throws Exception {
+    static Snapshot read(URI metrics, String timer) throws Exception {
+        String bucket = timer + "_bucket{le=\"";
         String text = HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         TreeMap<Double, Double> buckets = new TreeMap<>();
         for (String line : text.split("\n")) {
-            if (line.startsWith(BUCKET)) {
-                int close = line.indexOf('"', BUCKET.length());
-                String le = line.substring(BUCKET.length(), close);
+            if (line.startsWith(bucket)) {
+                int close = line.indexOf('"', bucket.length());
+                String le = line.substring(bucket.length(), close);
                 double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
                 buckets.put(bound, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)));
             }
         }
         if (buckets.isEmpty()) {
-            throw new IllegalStateException("no " + BUCKET + " lines at " + metrics);
+            throw new IllegalStateException("no " + bucket + " lines at " + metrics);
         }
         return new Snapshot(buckets);
     }
@@ -54,7 +57,7 @@ final class CommitTimes {
                 total == 0 ? 0 : (total - upTo1ms) / total);
     }
 
-    /** The smallest bucket bound, in µs, with at least {@code rank} commits at or below it. */
+    /** The smallest bucket bound, in µs, with at least {@code rank} timings at or below it. */
     private static double bound(TreeMap<Double, Double> counts, double rank) {
         for (Map.Entry<Double, Double> e : counts.entrySet()) {
             if (e.getValue() >= rank) {

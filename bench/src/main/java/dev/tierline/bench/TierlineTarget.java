@@ -40,6 +40,7 @@ final class TierlineTarget implements Target {
     private String[][] tokensOf;
     private volatile CompletableFuture<Void> resumed;
     private volatile long resumeTarget;
+    private AutoCloseable afterClose = () -> { };
 
     TierlineTarget(String serverJar, int port, String mode, Map<String, String> extraEnv) throws Exception {
         this.mode = mode;
@@ -217,9 +218,14 @@ final class TierlineTarget implements Target {
         return dataDir;
     }
 
+    /** Something to close once the server has stopped (its PostgreSQL schema). */
+    void afterClose(AutoCloseable resource) {
+        this.afterClose = resource;
+    }
+
     @Override
     public void close() throws Exception {
-        try {
+        try (AutoCloseable after = afterClose) {
             connections.close();
             process.close();
         } finally {
