@@ -54,11 +54,12 @@ public final class BenchRunner implements Callable<Integer> {
     /** {@code p99Runs}: every fixed-rate run's p99 in µs, the reported one among them; empty for saturation. */
     /** {@code warmupSeconds}: the untimed load before the row: saturation before the saturation row, the fixed rate before the fixed-rate row. */
     /**
-     * {@code commits}, {@code durable}: Tierline's journal commits, and its commands' waits from
-     * hand-over to durable, during the reported fixed-rate run, from its /metrics; else null.
+     * {@code commits}, {@code durable}, {@code catchUps}: Tierline's journal commits, its commands'
+     * waits from hand-over to durable, and its writer's holds for SQLite's log to start over, during
+     * the reported fixed-rate run, from its /metrics; else null.
      */
     private record Row(String target, Workload.Phase phase, List<Long> p99Runs, double warmupSeconds,
-            CommitTimes.Figures commits, CommitTimes.Figures durable) {}
+            CommitTimes.Figures commits, CommitTimes.Figures durable, CommitTimes.Holds catchUps) {}
 
     @Override
     public Integer call() throws Exception {
@@ -93,7 +94,7 @@ public final class BenchRunner implements Callable<Integer> {
                     warmed = warmUp(workload, warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds));
                     System.out.printf(Locale.ROOT, "%s: warmed up for %.0f s%n", target.name(), warmed);
                 }
-                rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of(), warmed, null, null));
+                rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of(), warmed, null, null, null));
                 double settled = 0;
                 if (warmupSeconds > 0) {
                     settled = settle(workload, Math.min(4, warmupSeconds), 2, Math.min(16, warmupMaxSeconds));
@@ -207,7 +208,9 @@ public final class BenchRunner implements Callable<Integer> {
         List<Workload.Phase> phases = new ArrayList<>();
         List<CommitTimes.Figures> commits = new ArrayList<>();
         List<CommitTimes.Figures> waits = new ArrayList<>();
+        List<CommitTimes.Holds> holds = new ArrayList<>();
         for (int i = 0; i < Math.max(1, runs); i++) {
+            double[] holdsBefore = metrics == null ? null : CommitTimes.totals(metrics, CommitTimes.CATCH_UP);
             CommitTimes.Snapshot commitsBefore = metrics == null ? null : CommitTimes.read(metrics, CommitTimes.COMMIT);
             CommitTimes.Snapshot waitsBefore = metrics == null ? null : CommitTimes.read(metrics, CommitTimes.DURABLE);
             Workload.Phase phase = workload.fixedRate(rate, rateSeconds);
@@ -215,6 +218,7 @@ public final class BenchRunner implements Callable<Integer> {
             if (metrics != null) {
                 commits.add(CommitTimes.between(commitsBefore, CommitTimes.read(metrics, CommitTimes.COMMIT), phase.seconds()));
                 waits.add(CommitTimes.between(waitsBefore, CommitTimes.read(metrics, CommitTimes.DURABLE), phase.seconds()));
+                holds.add(CommitTimes.between(holdsBefore, CommitTimes.totals(metrics, CommitTimes.CATCH_UP)));
             }
         }
         List<Long> p99s = phases.stream().map(p -> p.latencyMicros().getValueAtPercentile(99)).toList();
@@ -230,12 +234,14 @@ public final class BenchRunner implements Callable<Integer> {
         for (int i = 0; i < commits.size(); i++) {
             CommitTimes.Figures c = commits.get(i);
             CommitTimes.Figures w = waits.get(i);
+            CommitTimes.Holds h = holds.get(i);
             System.out.printf(Locale.ROOT, "  journal commits: %,.0f/s, p99 <= %.0f us, p99.9 <= %.0f us, %.2f%% over 1 ms;"
-                            + " hand-over to durable: p99 <= %.0f us, p99.9 <= %.0f us%n",
-                    c.perSecond(), c.p99Micros(), c.p999Micros(), c.over1msShare() * 100, w.p99Micros(), w.p999Micros());
+                            + " hand-over to durable: p99 <= %.0f us, p99.9 <= %.0f us; log catch-ups: %d, %.1f ms in all%n",
+                    c.perSecond(), c.p99Micros(), c.p999Micros(), c.over1msShare() * 100, w.p99Micros(), w.p999Micros(),
+                    h.count(), h.totalMillis());
         }
         return new Row(target.name(), phases.get(median), p99s, settled, commits.isEmpty() ? null : commits.get(median),
-                waits.isEmpty() ? null : waits.get(median));
+                waits.isEmpty() ? null : waits.get(median), holds.isEmpty() ? null : holds.get(median));
     }
 
     private Target open(String name, String benchJar) throws Exception {
@@ -334,6 +340,7 @@ public final class BenchRunner implements Callable<Integer> {
             if (r.commits() != null) {
                 o.putPOJO("journalCommits", r.commits());
                 o.putPOJO("journalDurable", r.durable());
+                o.putPOJO("journalLogCatchUps", r.catchUps());
             }
             o.put("xFloor", ratio(rows, r, "netty floor")).put("xRedis", ratio(rows, r, "redis pub/sub"))
                     .put("xMqtt", ratio(rows, r, "mosquitto mqtt"));

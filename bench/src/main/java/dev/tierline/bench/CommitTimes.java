@@ -18,6 +18,8 @@ import java.util.TreeMap;
 final class CommitTimes {
     static final String COMMIT = "tierline_journal_commit_seconds";
     static final String DURABLE = "tierline_journal_durable_seconds";
+    /** A plain timer (count and sum): the writer's holds for SQLite's log to start over. */
+    static final String CATCH_UP = "tierline_journal_log_catchup_seconds";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Cumulative counts by upper bound in seconds, as scraped. */
@@ -26,13 +28,37 @@ final class CommitTimes {
     /** Timings in a phase, and the bucket bound that 99 % and 99.9 % of them fell within. */
     record Figures(long count, double perSecond, double p99Micros, double p999Micros, double over1msShare) {}
 
+    /** A plain timer's count and total over a phase. */
+    record Holds(long count, double totalMillis) {}
+
     private CommitTimes() {
+    }
+
+    /** {@code [count, sum in seconds]} of a plain timer, now. */
+    static double[] totals(URI metrics, String timer) throws Exception {
+        double[] totals = new double[2];
+        for (String line : scrape(metrics).split("\n")) {
+            if (line.startsWith(timer + "_count ")) {
+                totals[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            } else if (line.startsWith(timer + "_sum ")) {
+                totals[1] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return totals;
+    }
+
+    static Holds between(double[] before, double[] after) {
+        return new Holds((long) (after[0] - before[0]), (after[1] - before[1]) * 1000);
+    }
+
+    private static String scrape(URI metrics) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     static Snapshot read(URI metrics, String timer) throws Exception {
         String bucket = timer + "_bucket{le=\"";
-        String text = HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String text = scrape(metrics);
         TreeMap<Double, Double> buckets = new TreeMap<>();
         for (String line : text.split("\n")) {
             if (line.startsWith(bucket)) {

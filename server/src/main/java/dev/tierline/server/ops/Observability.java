@@ -74,6 +74,10 @@ public final class Observability implements AutoCloseable {
                 .description("time from a command's events being handed to the journal to their being durable"
                         + " (queue and commit: what a strict-mode event waits for)")
                 .publishPercentileHistogram().register(registry);
+        Timer catchUp = Timer.builder("tierline.journal.log.catchup")
+                .description("time the journal's writer spent copying the rest of SQLite's log so that it can start over,"
+                        + " holding every event waiting to be durable")
+                .register(registry);
         return new Journal.Listener() {
             @Override
             public void committed(List<Event> events, long nanos) {
@@ -85,6 +89,11 @@ public final class Observability implements AutoCloseable {
             @Override
             public void durable(long nanos) {
                 durable.record(nanos, TimeUnit.NANOSECONDS);
+            }
+
+            @Override
+            public void held(long nanos) {
+                catchUp.record(nanos, TimeUnit.NANOSECONDS);
             }
         };
     }

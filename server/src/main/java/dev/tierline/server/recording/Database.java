@@ -130,10 +130,10 @@ public final class Database implements AutoCloseable {
             }
         }
 
-        /** On the journal's writer, after a commit: the last copy before the log can start over. */
-        void catchUp() {
+        /** On the journal's writer, after a commit: the last copy before the log can start over; whether it tried. */
+        boolean catchUp() {
             if (!catchUpDue) {
-                return;
+                return false;
             }
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 checkpoint(s);
@@ -142,6 +142,7 @@ public final class Database implements AutoCloseable {
                 // busy: this thread's pass is running; the next commit tries again
                 log.debug("WAL catch-up skipped: {}", e.getMessage());
             }
+            return true;
         }
 
         /** @return the frames in the log when it ran; throws when another checkpoint was running */
@@ -204,8 +205,8 @@ public final class Database implements AutoCloseable {
     }
 
     /** For the journal's writer to run after each commit ({@link Journal#afterEachCommit}). */
-    public Runnable afterJournalCommit() {
-        return checkpointer == null ? () -> { } : checkpointer::catchUp;
+    public java.util.function.BooleanSupplier afterJournalCommit() {
+        return checkpointer == null ? () -> false : checkpointer::catchUp;
     }
 
     public DataSource dataSource() {

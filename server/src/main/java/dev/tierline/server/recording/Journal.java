@@ -57,6 +57,10 @@ public final class Journal implements AutoCloseable {
          */
         default void durable(long nanos) {
         }
+
+        /** The writer was held {@code nanos} between two commits by its after-commit task (the SQLite log catch-up). */
+        default void held(long nanos) {
+        }
     }
 
     /** Why events were not recorded. */
@@ -95,7 +99,7 @@ public final class Journal implements AutoCloseable {
     private volatile boolean running = true;
     private volatile String failure;
     private volatile TicketOutbox outbox;
-    private volatile Runnable afterCommit = () -> { };
+    private volatile java.util.function.BooleanSupplier afterCommit = () -> false;
 
     public Journal(DataSource dataSource, TranscriptSigner signer, ObjectMapper protocolMapper, int batchSize,
                    Duration maxWait, int queueCapacity) {
@@ -331,7 +335,13 @@ public final class Journal implements AutoCloseable {
         }
         fail(refused, "events out of sequence: an earlier write of this session failed");
         try {
-            afterCommit.run();
+            long before = System.nanoTime();
+            if (afterCommit.getAsBoolean()) {
+                long held = System.nanoTime() - before;
+                for (Listener listener : listeners) {
+                    listener.held(held);
+                }
+            }
         } catch (RuntimeException e) {
             log.warn("after-commit task failed; recording goes on", e);
         }
@@ -339,9 +349,11 @@ public final class Journal implements AutoCloseable {
 
     /**
      * A task for the writer to run after each committed batch, once its events are answered:
-     * between two of its own transactions, where nothing else can be (the SQLite log catch-up).
+     * between two of its own transactions, where nothing else can be (the SQLite log catch-up). It
+     * answers whether it did anything; when it did, the time it held the writer goes to
+     * {@link Listener#held}.
      */
-    public void afterEachCommit(Runnable task) {
+    public void afterEachCommit(java.util.function.BooleanSupplier task) {
         this.afterCommit = task;
     }
 

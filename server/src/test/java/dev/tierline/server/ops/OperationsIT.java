@@ -73,6 +73,7 @@ class OperationsIT {
         assertThat(metric("tierline_sessions", "state=\"active\"")).isZero();
         String scrape = scrape();
         assertThat(scrape).contains("jvm_memory_used_bytes", "netty_allocator_memory_used", "tierline_journal_commit_seconds",
+                "tierline_journal_log_catchup_seconds_count",
                 "tierline_connections_open", "tierline_outbound_bytes", "tierline_participants{role=\"technician\",tier=\"L4\"}");
 
         HttpResponse<String> figures = server.get("/api/figures", server.auditor("a-lead"), null);
