@@ -91,17 +91,24 @@ public final class Database implements AutoCloseable {
      * always added frames since: the log grew by a gigabyte in 35 s of the bench, and every commit
      * paid for fresh blocks (the kernel zeroing pages was a fifth of the commit's CPU). A RESTART
      * checkpoint from this thread bounded it but held the writer 9-16 ms each time. So once the
-     * log passes {@link #RESTART_FRAMES} (128 MiB), the writer itself, between two of its transactions,
-     * copies the little that came in since this thread's last pass ({@link #catchUp}); its next
-     * transaction then writes the log from the start again, over blocks it already has.
+     * log passes {@link #RESTART_FRAMES} (128 MiB), this thread runs {@link #CLOSING_PASSES} more
+     * passes back to back, and then the writer itself, between two of its transactions, copies the
+     * little that came in since ({@link #catchUp}); its next transaction then writes the log from
+     * the start again, over blocks it already has.
      */
     private static final class Checkpointer {
         /**
-         * 4 KiB pages: 128 MiB of log. The catch-up holds the writer 10-15 ms (the bench), however
-         * little is left to copy, so it should be rare: at 16, 64 and 128 MiB the bench's strict
-         * p99 at 5,000 messages/s was 10, 6-9 and 5 ms.
+         * 4 KiB pages: 128 MiB of log. The catch-up holds the writer, so it should be rare: at 16,
+         * 64 and 128 MiB the bench's strict p99 at 5,000 messages/s was 10, 6-9 and 5 ms (when each
+         * hold was 10-15 ms, before the closing passes).
          */
         static final int RESTART_FRAMES = 32768;
+        /**
+         * The hold is the copy of what came in since this thread's last pass: 32-56 ms on a slow
+         * machine of the bench after one pass, 2-11 ms in most runs (one 45 ms) after two more
+         * back to back.
+         */
+        static final int CLOSING_PASSES = 2;
         private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Checkpointer.class);
 
         private final DataSource dataSource;
@@ -122,6 +129,11 @@ public final class Database implements AutoCloseable {
         private void checkpoint() {
             try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
                 if (checkpoint(s) > restartFrames) {
+                    // Passes back to back first, each copying what came in during the one before,
+                    // so that the writer's catch-up has as little left to copy as it can.
+                    for (int i = 0; i < CLOSING_PASSES; i++) {
+                        checkpoint(s);
+                    }
                     catchUpDue = true;
                 }
             } catch (SQLException | RuntimeException e) {
