@@ -426,6 +426,29 @@ describe('the console, L1 → L2 with the user\'s consent, then the auditor', ()
     await shot(audrey, 'auditor-phone.png');
   });
 
+  step('a search submitted while another is still out replaces it', async () => {
+    // The first search's answer is held until the second has been answered: a flake in CI was
+    // exactly this order, a second click dropped while the first search was out.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    const first = (url) => url.pathname === '/api/sessions' && url.searchParams.get('participant') === 't-bob';
+    await audrey.route(first, async (route) => { await held; await route.continue(); });
+    await audrey.getByLabel('Ticket').fill('');
+    await audrey.getByLabel('Opened from').fill('');
+    await audrey.getByLabel('Participant id').fill('t-bob');
+    await audrey.getByRole('button', { name: 'Search' }).click();
+    await audrey.getByLabel('Participant id').fill('t-nobody');
+    await audrey.getByRole('button', { name: 'Search' }).click();
+    await see(audrey.getByRole('status').filter({ hasText: 'No sessions found.' }));
+    const late = audrey.waitForResponse((r) => first(new URL(r.url())));
+    release();
+    await late;
+    await until(audrey, () => !document.querySelector('form.search button[aria-busy]'));
+    assert.equal((await audrey.getByRole('status').filter({ hasText: 'found' }).first().textContent()).trim(),
+      'No sessions found.', 'the older answer, arriving last, did not replace the newer one');
+    await audrey.unroute(first);
+  });
+
 });
 
 describe('a session opened for a caller, an L4 vendor on a window, reloads', () => {

@@ -29,8 +29,15 @@ export function auditorView(main, ctx) {
     search();
   });
 
+  // The newest search wins: a search submitted while another is still out replaces it, and the
+  // older answer, whenever it arrives, is dropped. (Ignoring the click instead, as other buttons
+  // do, left the results of the form as it was before, under the form as it is now.)
+  let searches = 0;
   async function search() {
-    await act(searchButton, searchOut, async () => {
+    const mine = ++searches;
+    fill(searchOut);
+    searchButton.setAttribute('aria-busy', 'true');
+    try {
       const q = new URLSearchParams();
       if (f.ticket.input.value.trim()) q.set('ticket', f.ticket.input.value.trim());
       if (f.participant.input.value.trim()) q.set('participant', f.participant.input.value.trim());
@@ -39,9 +46,14 @@ export function auditorView(main, ctx) {
       if (f.to.input.value) q.set('to', new Date(f.to.input.value).toISOString());
       q.set('limit', '50');
       const body = await auth.api(`/api/sessions?${q}`);
+      if (mine !== searches) return;
       fill(resultStatus, body.sessions.length ? `${body.sessions.length} session${body.sessions.length === 1 ? '' : 's'} found${body.nextOffset ? ' (first 50)' : ''}.` : 'No sessions found.');
       fill(results, body.sessions.length ? resultsTable(body.sessions) : null);
-    });
+    } catch (err) {
+      if (mine === searches) fill(searchOut, err?.message ?? String(err));
+    } finally {
+      if (mine === searches) searchButton.removeAttribute('aria-busy');
+    }
   }
 
   function resultsTable(sessions) {
