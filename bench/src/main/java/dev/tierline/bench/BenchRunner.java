@@ -210,15 +210,17 @@ public final class BenchRunner implements Callable<Integer> {
         List<CommitTimes.Figures> waits = new ArrayList<>();
         List<CommitTimes.Holds> holds = new ArrayList<>();
         for (int i = 0; i < Math.max(1, runs); i++) {
-            double[] holdsBefore = metrics == null ? null : CommitTimes.totals(metrics, CommitTimes.CATCH_UP);
-            CommitTimes.Snapshot commitsBefore = metrics == null ? null : CommitTimes.read(metrics, CommitTimes.COMMIT);
-            CommitTimes.Snapshot waitsBefore = metrics == null ? null : CommitTimes.read(metrics, CommitTimes.DURABLE);
+            String before = metrics == null ? null : CommitTimes.scrape(metrics);
             Workload.Phase phase = workload.fixedRate(rate, rateSeconds);
             phases.add(phase);
             if (metrics != null) {
-                commits.add(CommitTimes.between(commitsBefore, CommitTimes.read(metrics, CommitTimes.COMMIT), phase.seconds()));
-                waits.add(CommitTimes.between(waitsBefore, CommitTimes.read(metrics, CommitTimes.DURABLE), phase.seconds()));
-                holds.add(CommitTimes.between(holdsBefore, CommitTimes.totals(metrics, CommitTimes.CATCH_UP)));
+                String after = CommitTimes.scrape(metrics);
+                commits.add(CommitTimes.between(CommitTimes.read(before, CommitTimes.COMMIT),
+                        CommitTimes.read(after, CommitTimes.COMMIT), phase.seconds()));
+                waits.add(CommitTimes.between(CommitTimes.read(before, CommitTimes.DURABLE),
+                        CommitTimes.read(after, CommitTimes.DURABLE), phase.seconds()));
+                holds.add(CommitTimes.between(CommitTimes.totals(before, CommitTimes.CATCH_UP),
+                        CommitTimes.totals(after, CommitTimes.CATCH_UP)));
             }
         }
         List<Long> p99s = phases.stream().map(p -> p.latencyMicros().getValueAtPercentile(99)).toList();

@@ -34,10 +34,10 @@ final class CommitTimes {
     private CommitTimes() {
     }
 
-    /** {@code [count, sum in seconds]} of a plain timer, now. */
-    static double[] totals(URI metrics, String timer) throws Exception {
+    /** {@code [count, sum in seconds]} of a plain timer in a scrape. */
+    static double[] totals(String scrape, String timer) {
         double[] totals = new double[2];
-        for (String line : scrape(metrics).split("\n")) {
+        for (String line : scrape.split("\n")) {
             if (line.startsWith(timer + "_count ")) {
                 totals[0] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             } else if (line.startsWith(timer + "_sum ")) {
@@ -51,16 +51,16 @@ final class CommitTimes {
         return new Holds((long) (after[0] - before[0]), (after[1] - before[1]) * 1000);
     }
 
-    private static String scrape(URI metrics) throws Exception {
+    /** The whole exposition, once per reading: each timer is then parsed out of the same text. */
+    static String scrape(URI metrics) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    static Snapshot read(URI metrics, String timer) throws Exception {
+    static Snapshot read(String scrape, String timer) {
         String bucket = timer + "_bucket{le=\"";
-        String text = scrape(metrics);
         TreeMap<Double, Double> buckets = new TreeMap<>();
-        for (String line : text.split("\n")) {
+        for (String line : scrape.split("\n")) {
             if (line.startsWith(bucket)) {
                 int close = line.indexOf('"', bucket.length());
                 String le = line.substring(bucket.length(), close);
@@ -69,7 +69,7 @@ final class CommitTimes {
             }
         }
         if (buckets.isEmpty()) {
-            throw new IllegalStateException("no " + bucket + " lines at " + metrics);
+            throw new IllegalStateException("no " + bucket + " lines in /metrics");
         }
         return new Snapshot(buckets);
     }

@@ -215,12 +215,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private void notifyDurable(List<Pending> accepted, long now) {
+    /** Tells every listener; one that fails is logged and the others are still told (metrics must never stop the journal). */
+    private void tell(java.util.function.Consumer<Listener> what) {
         for (Listener listener : listeners) {
             try {
-                for (Pending pending : accepted) {
-                    listener.durable(now - pending.offered());
-                }
+                what.accept(listener);
             } catch (RuntimeException e) {
                 log.warn("a journal listener failed; recording goes on", e);
             }
@@ -233,13 +232,7 @@ public final class Journal implements AutoCloseable {
         }
         List<Event> events = new ArrayList<>();
         accepted.forEach(p -> events.addAll(p.events()));
-        for (Listener listener : listeners) {
-            try {
-                listener.committed(events, nanos);
-            } catch (RuntimeException e) {
-                log.warn("a journal listener failed; recording goes on", e); // metrics must never stop the journal
-            }
-        }
+        tell(listener -> listener.committed(events, nanos));
     }
 
     /**
@@ -324,7 +317,7 @@ public final class Journal implements AutoCloseable {
         heads.putAll(tentative);
         long committed = System.nanoTime();
         notifyCommitted(accepted, committed - started);
-        notifyDurable(accepted, committed);
+        tell(listener -> accepted.forEach(pending -> listener.durable(committed - pending.offered())));
         for (Pending pending : accepted) {
             for (Event event : pending.events()) {
                 if (event.type() == EventType.SESSION_ENDED) {
@@ -338,9 +331,7 @@ public final class Journal implements AutoCloseable {
             long before = System.nanoTime();
             if (afterCommit.getAsBoolean()) {
                 long held = System.nanoTime() - before;
-                for (Listener listener : listeners) {
-                    listener.held(held);
-                }
+                tell(listener -> listener.held(held));
             }
         } catch (RuntimeException e) {
             log.warn("after-commit task failed; recording goes on", e);
@@ -440,7 +431,7 @@ public final class Journal implements AutoCloseable {
         failure = reason;
         if (first) {
             log.error("recording impaired: {}; recorded commands are refused until the journal recovers", reason);
-            listeners.forEach(l -> l.impaired(reason));
+            tell(listener -> listener.impaired(reason));
         }
     }
 
@@ -453,7 +444,7 @@ public final class Journal implements AutoCloseable {
         failure = null;
         heads.clear(); // reload chain heads from what was really committed
         log.info("recording recovered");
-        listeners.forEach(Listener::recovered);
+        tell(Listener::recovered);
     }
 
     private static void fail(List<Pending> pendings, String reason) {
