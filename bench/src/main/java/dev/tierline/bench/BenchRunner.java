@@ -89,15 +89,16 @@ public final class BenchRunner implements Callable<Integer> {
                 target.connect(sessions, participants, workload);
                 System.out.printf(Locale.ROOT, "%s: %d connections in %.1f s%n", target.name(), sessions * participants,
                         (System.nanoTime() - t0) / 1e9);
+                Runnable scrape = scraper(target);
                 double warmed = 0;
                 if (warmupSeconds > 0) {
-                    warmed = warmUp(workload, warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds));
+                    warmed = warmUp(workload, target.serverPid(), warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds), scrape);
                     System.out.printf(Locale.ROOT, "%s: warmed up for %.0f s%n", target.name(), warmed);
                 }
                 rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of(), warmed, null, null, null));
                 double settled = 0;
                 if (warmupSeconds > 0) {
-                    settled = settle(workload, Math.min(4, warmupSeconds), 2, Math.min(16, warmupMaxSeconds));
+                    settled = settle(workload, target.serverPid(), Math.min(4, warmupSeconds), 2, Math.min(20, warmupMaxSeconds), scrape);
                     System.out.printf(Locale.ROOT, "%s: settled at the fixed rate for %.0f s%n", target.name(), settled);
                 }
                 rows.add(medianOf(target, workload, rateRuns, settled));
@@ -157,18 +158,21 @@ public final class BenchRunner implements Callable<Integer> {
      * did not do: Tierline's C2 was still compiling its journal writer and fan-out 15 s into the
      * measured phase (the compilation log), since on two shared cores it gets little CPU, while
      * the floor's few methods were ready in seconds. So every target is warmed in slices until one
-     * slice's server CPU per delivery is no more than 3% below the one before.
+     * slice is {@link #steady} after the one before.
      */
-    private static double warmUp(Workload workload, double minSeconds, double maxSeconds) {
+    private static double warmUp(Workload workload, long pid, double minSeconds, double maxSeconds, Runnable afterEachSlice) {
         double slice = Math.min(5, minSeconds);
         double spent = 0;
         double previous = Double.MAX_VALUE;
         while (spent < maxSeconds) {
+            long jit0 = Cpu.compilerMicros(pid);
             Workload.Phase phase = workload.saturation(slice);
+            long jit = Cpu.compilerMicros(pid) - jit0;
+            afterEachSlice.run();
             spent += slice;
             // where the server's CPU cannot be read, the inverse of throughput stands in for it
             double cost = phase.cpuMicrosPerDelivery() > 0 ? phase.cpuMicrosPerDelivery() : 1 / phase.deliveredPerSecond();
-            if (spent >= minSeconds && cost >= previous * 0.97) {
+            if (spent >= minSeconds && steady(phase, jit, cost, previous)) {
                 break;
             }
             previous = cost;
@@ -177,26 +181,67 @@ public final class BenchRunner implements Callable<Integer> {
     }
 
     /**
-     * Untimed fixed rate before the measured runs, in slices until one slice's server CPU per
-     * delivery is no more than 3 % below the one before. The saturation warm-up is not enough: at
-     * the switch to a steady trickle, branches that saturation never took are taken, and
-     * Tierline's server made 724 compiled methods not entrant and compiled 1,445 in the first 5 s
-     * of the fixed rate (-XX:+PrintCompilation), C2 then taking 39 % of its CPU (async-profiler);
-     * 3 s of it, as before, left that inside the first measured run.
+     * Untimed fixed rate before the measured runs, in slices until one is {@link #steady}. The
+     * saturation warm-up is not enough: at the switch to a steady trickle, branches that
+     * saturation never took are taken, and Tierline's server made 724 compiled methods not entrant
+     * and compiled 1,445 in the first 5 s of the fixed rate (-XX:+PrintCompilation), C2 then
+     * taking 39 % of its CPU (async-profiler); 3 s of it, as before, left that inside the first
+     * measured run.
      */
-    private double settle(Workload workload, double slice, int minSlices, double maxSeconds) {
+    private double settle(Workload workload, long pid, double slice, int minSlices, double maxSeconds, Runnable afterEachSlice) {
         double spent = 0;
         double previous = Double.MAX_VALUE;
         for (int slices = 1; spent < maxSeconds; slices++) {
+            long jit0 = Cpu.compilerMicros(pid);
             Workload.Phase phase = workload.fixedRate(rate, slice);
+            long jit = Cpu.compilerMicros(pid) - jit0;
+            afterEachSlice.run();
             spent += slice;
             double cost = phase.cpuMicrosPerDelivery();
-            if (slices >= minSlices && (cost <= 0 || cost >= previous * 0.97)) {
+            if (slices >= minSlices && (cost <= 0 || steady(phase, jit, cost, previous))) {
                 break;
             }
             previous = cost;
         }
         return spent;
+    }
+
+    /**
+     * A slice is steady when its server CPU per delivery is no more than 3 % below the slice
+     * before, and the server's JIT compiler threads took at most 3 % of its CPU in it. The first
+     * rule alone let Tierline's fixed-rate runs start with C2 still recompiling the read and write
+     * paths (PrintCompilation: 1,099 compilations in the 5 s before the measured runs and 412 in
+     * the first 5 s of them) when one slice's CPU happened to be no lower than the one before;
+     * the compiler's own share says it directly. A process without compiler threads (Redis,
+     * Mosquitto) reads 0 there, and the first rule decides alone.
+     */
+    private static boolean steady(Workload.Phase phase, long jitMicros, double cost, double previous) {
+        double cpu = phase.cpuMicrosPerDelivery() * phase.delivered();
+        boolean compiling = jitMicros > 0 && cpu > 0 && jitMicros > 0.03 * cpu;
+        return !compiling && cost >= previous * 0.97;
+    }
+
+    /**
+     * The warm-up scrapes Tierline's /metrics after every slice, as the measured runs do before and
+     * after each run. Without it the first scrape, at the start of the first measured run, compiled
+     * the exposition code and, a request of another kind passing through the same pipeline, made
+     * Netty's write path not entrant (PrintCompilation: AbstractChannelHandlerContext.write,
+     * flush0, NioSocketChannel.doWrite recompiled within a second of it); C2 then took 41 % of the
+     * server's CPU in that run's first 6 s (async-profiler). A production server is scraped every
+     * few seconds anyway, so a warm scrape path is its normal state.
+     */
+    private static Runnable scraper(Target target) {
+        if (!(target instanceof TierlineTarget tierline)) {
+            return () -> { };
+        }
+        URI metrics = tierline.metricsUri();
+        return () -> {
+            try {
+                CommitTimes.scrape(metrics);
+            } catch (Exception e) {
+                throw new IllegalStateException("scraping " + metrics + " failed", e);
+            }
+        };
     }
 
     /**
@@ -209,9 +254,14 @@ public final class BenchRunner implements Callable<Integer> {
         List<CommitTimes.Figures> commits = new ArrayList<>();
         List<CommitTimes.Figures> waits = new ArrayList<>();
         List<CommitTimes.Holds> holds = new ArrayList<>();
+        List<Double> jitShares = new ArrayList<>();
         for (int i = 0; i < Math.max(1, runs); i++) {
             String before = metrics == null ? null : CommitTimes.scrape(metrics);
+            long jit0 = Cpu.compilerMicros(target.serverPid());
             Workload.Phase phase = workload.fixedRate(rate, rateSeconds);
+            long jit = Cpu.compilerMicros(target.serverPid()) - jit0;
+            double cpu = phase.cpuMicrosPerDelivery() * phase.delivered();
+            jitShares.add(cpu > 0 && jit >= 0 ? Math.round(1000 * jit / cpu) / 10.0 : 0);
             phases.add(phase);
             if (metrics != null) {
                 String after = CommitTimes.scrape(metrics);
@@ -231,7 +281,8 @@ public final class BenchRunner implements Callable<Integer> {
         order.sort(java.util.Comparator.comparingLong(p99s::get));
         int median = order.get(order.size() / 2);
         long lostOrReordered = phases.stream().mapToLong(p -> p.lost() + p.duplicatedOrReordered()).sum();
-        System.out.printf(Locale.ROOT, "%s fixed-rate p99 of %d runs (us): %s%s%n", target.name(), phases.size(), p99s,
+        System.out.printf(Locale.ROOT, "%s fixed-rate p99 of %d runs (us): %s; JIT compilers' share of the server's CPU (%%): %s%s%n",
+                target.name(), phases.size(), p99s, jitShares,
                 lostOrReordered > 0 ? "; lost or reordered in some run: " + lostOrReordered : "");
         for (int i = 0; i < commits.size(); i++) {
             CommitTimes.Figures c = commits.get(i);

@@ -27,6 +27,36 @@ final class Cpu {
         }
     }
 
+    /**
+     * CPU of {@code pid}'s JIT compiler threads in microseconds: 0 for a process with none (Redis,
+     * Mosquitto), -1 when it cannot be read. The warm-up reads it to tell when a JVM is done compiling.
+     */
+    static long compilerMicros(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path task : (Iterable<Path>) threads::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    }
+                } catch (IOException e) {
+                    // the thread ended between the listing and the read: a compiler thread that
+                    // ends has nothing more to compile
+                }
+            }
+            return ticks * 1_000_000 / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The pid of a running program by name (for services this machine runs), or -1. */
     static long pidOf(String program) {
         try {
