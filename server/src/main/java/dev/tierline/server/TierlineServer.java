@@ -92,9 +92,10 @@ public final class TierlineServer implements AutoCloseable {
                     dataDir.resolve("keys"));
         }
         ProtocolCodec codec = ProtocolCodec.create();
+        boolean async = config.recordingMode() == ServerConfig.RecordingMode.ASYNC;
         Journal journal = new Journal(journalSource, TranscriptSigner.open(dataDir), codec.mapper(),
-                config.journalBatchSize(), config.recordingMode() == ServerConfig.RecordingMode.ASYNC
-                        ? config.journalAsyncMaxWait() : config.journalMaxWait(), config.journalQueueCapacity());
+                config.journalBatchSize(), async ? config.journalAsyncMaxWait() : config.journalMaxWait(),
+                async ? Journal.Linger.ALWAYS : Journal.Linger.WHEN_BUSY, config.journalQueueCapacity());
         journal.afterEachCommit(database.afterJournalCommit());
         Observability observability = new Observability();
         journal.addListener(observability.journalListener());

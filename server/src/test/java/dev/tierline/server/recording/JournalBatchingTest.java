@@ -15,13 +15,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Group commit: what {@code journal.batchSize} and {@code journal.maxWait} put in one transaction. */
+/** Group commit: what {@code journal.batchSize}, {@code journal.maxWait} and the linger policy put in one transaction. */
 class JournalBatchingTest {
     private static final Actor ANN = new Actor("t-ann", "Ann", Role.TECHNICIAN, Tier.L1);
 
@@ -52,6 +55,54 @@ class JournalBatchingTest {
         }
     }
 
+    @Test
+    void whenBusyALoneCommandIsCommittedAtOnce(@TempDir Path dir) throws Exception {
+        try (Database db = Database.open("", null, null, 2, dir);
+             Journal journal = journal(db, dir, 1000, Duration.ofMinutes(10), Journal.Linger.WHEN_BUSY)) {
+            CompletableFuture<Void> lone = journal.append(List.of(opened("s-1")));
+            await().atMost(Duration.ofSeconds(30)).until(lone::isDone);
+            CompletableFuture<Void> next = journal.append(List.of(opened("s-2")));
+            await("the commit before held one command: no company, no wait").atMost(Duration.ofSeconds(30))
+                    .until(next::isDone);
+        }
+    }
+
+    @Test
+    void whenBusyTheWriterWaitsToFillABatchOnceCommandsQueueUpBehindCommits(@TempDir Path dir) throws Exception {
+        try (Database db = Database.open("", null, null, 2, dir);
+             Journal journal = journal(db, dir, 4, Duration.ofMinutes(10), Journal.Linger.WHEN_BUSY)) {
+            List<Integer> batches = new CopyOnWriteArrayList<>();
+            CountDownLatch release = new CountDownLatch(1);
+            journal.addListener(new Journal.Listener() {
+                @Override
+                public void committed(List<Event> events, long nanos) {
+                    batches.add(events.size());
+                    if (batches.size() == 1) { // hold the writer after its first commit, as a slow one would
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+            });
+            CompletableFuture<Void> first = journal.append(List.of(opened("s-1")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> batches.size() == 1);
+            CompletableFuture<Void> second = journal.append(List.of(opened("s-2")));
+            CompletableFuture<Void> third = journal.append(List.of(opened("s-3")));
+            release.countDown();
+            await().atMost(Duration.ofSeconds(30)).until(() -> batches.size() == 2);
+            List<CompletableFuture<Void>> later = new ArrayList<>();
+            for (int i = 4; i <= 7; i++) {
+                later.add(journal.append(List.of(opened("s-" + i))));
+            }
+            CompletableFuture.allOf(later.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(List.of(first, second, third)).allMatch(CompletableFuture::isDone);
+            assertThat(batches).as("the two queued behind the held commit went together, at once; after that"
+                    + " commit's company the writer waited for the batch to fill").containsExactly(1, 2, 4);
+        }
+    }
+
     private static Journal.Listener sizes(List<Integer> batches) {
         return new Journal.Listener() {
             @Override
@@ -62,8 +113,13 @@ class JournalBatchingTest {
     }
 
     private static Journal journal(Database db, Path dir, int batchSize, Duration maxWait) throws Exception {
+        return journal(db, dir, batchSize, maxWait, Journal.Linger.ALWAYS);
+    }
+
+    private static Journal journal(Database db, Path dir, int batchSize, Duration maxWait, Journal.Linger linger)
+            throws Exception {
         return new Journal(db.dataSource(), TranscriptSigner.open(dir), ProtocolCodec.create().mapper(), batchSize,
-                maxWait, 1000);
+                maxWait, linger, 1000);
     }
 
     private static Event opened(String session) {
