@@ -30,7 +30,7 @@ public final class BenchRunner implements Callable<Integer> {
     @Option(names = "--saturation-seconds", defaultValue = "6") double saturationSeconds;
     @Option(names = "--warmup-seconds", defaultValue = "10",
             description = "untimed saturation before each target is measured, at least") double warmupSeconds;
-    @Option(names = "--warmup-max-seconds", defaultValue = "24",
+    @Option(names = "--warmup-max-seconds", defaultValue = "20",
             description = "untimed saturation at most: it goes on while the server's CPU per delivery still falls") double warmupMaxSeconds;
     @Option(names = "--rate", defaultValue = "5000", description = "published messages per second (fixed rate)") double rate;
     @Option(names = "--rate-seconds", defaultValue = "6") double rateSeconds;
@@ -98,7 +98,7 @@ public final class BenchRunner implements Callable<Integer> {
                 rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of(), warmed, null, null, null));
                 double settled = 0;
                 if (warmupSeconds > 0) {
-                    settled = settle(workload, target.serverPid(), Math.min(4, warmupSeconds), 2, Math.min(16, warmupMaxSeconds), scrape);
+                    settled = settle(workload, target.serverPid(), Math.min(4, warmupSeconds), 2, Math.min(20, warmupMaxSeconds), scrape);
                     System.out.printf(Locale.ROOT, "%s: settled at the fixed rate for %.0f s%n", target.name(), settled);
                 }
                 rows.add(medianOf(target, workload, rateRuns, settled));
