@@ -59,7 +59,8 @@ public final class BenchRunner implements Callable<Integer> {
      * the reported fixed-rate run, from its /metrics; else null.
      */
     private record Row(String target, Workload.Phase phase, List<Long> p99Runs, double warmupSeconds,
-            CommitTimes.Figures commits, CommitTimes.Figures durable, CommitTimes.Holds catchUps) {}
+            CommitTimes.Figures commits, CommitTimes.Figures durable, CommitTimes.Holds catchUps,
+            List<Double> jitShares) {}
 
     @Override
     public Integer call() throws Exception {
@@ -95,7 +96,12 @@ public final class BenchRunner implements Callable<Integer> {
                     warmed = warmUp(workload, target.serverPid(), warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds), scrape);
                     System.out.printf(Locale.ROOT, "%s: warmed up for %.0f s%n", target.name(), warmed);
                 }
-                rows.add(new Row(target.name(), workload.saturation(saturationSeconds), List.of(), warmed, null, null, null));
+                long jit0 = Cpu.compilerMicros(target.serverPid());
+                Workload.Phase saturation = workload.saturation(saturationSeconds);
+                double saturationJit = jitShare(Cpu.compilerMicros(target.serverPid()) - jit0, saturation);
+                System.out.printf(Locale.ROOT, "%s saturation: JIT compilers' share of the server's CPU %.1f %%%n",
+                        target.name(), saturationJit);
+                rows.add(new Row(target.name(), saturation, List.of(), warmed, null, null, null, List.of(saturationJit)));
                 double settled = 0;
                 if (warmupSeconds > 0) {
                     settled = settle(workload, target.serverPid(), Math.min(4, warmupSeconds), 2, Math.min(20, warmupMaxSeconds), scrape);
@@ -259,9 +265,7 @@ public final class BenchRunner implements Callable<Integer> {
             String before = metrics == null ? null : CommitTimes.scrape(metrics);
             long jit0 = Cpu.compilerMicros(target.serverPid());
             Workload.Phase phase = workload.fixedRate(rate, rateSeconds);
-            long jit = Cpu.compilerMicros(target.serverPid()) - jit0;
-            double cpu = phase.cpuMicrosPerDelivery() * phase.delivered();
-            jitShares.add(cpu > 0 && jit >= 0 ? Math.round(1000 * jit / cpu) / 10.0 : 0);
+            jitShares.add(jitShare(Cpu.compilerMicros(target.serverPid()) - jit0, phase));
             phases.add(phase);
             if (metrics != null) {
                 String after = CommitTimes.scrape(metrics);
@@ -294,7 +298,13 @@ public final class BenchRunner implements Callable<Integer> {
                     h.count(), h.totalMillis());
         }
         return new Row(target.name(), phases.get(median), p99s, settled, commits.isEmpty() ? null : commits.get(median),
-                waits.isEmpty() ? null : waits.get(median), holds.isEmpty() ? null : holds.get(median));
+                waits.isEmpty() ? null : waits.get(median), holds.isEmpty() ? null : holds.get(median), jitShares);
+    }
+
+    /** The compilers' CPU as a percentage of the server's in {@code phase}, to one decimal; 0 where either is unknown. */
+    private static double jitShare(long jitMicros, Workload.Phase phase) {
+        double cpu = phase.cpuMicrosPerDelivery() * phase.delivered();
+        return cpu > 0 && jitMicros >= 0 ? Math.round(1000 * jitMicros / cpu) / 10.0 : 0;
     }
 
     private Target open(String name, String benchJar) throws Exception {
@@ -390,6 +400,8 @@ public final class BenchRunner implements Callable<Integer> {
             if (r.warmupSeconds() > 0) {
                 o.put("warmupSeconds", r.warmupSeconds());
             }
+            // per measured run: a row whose server was still compiling is not a steady reading
+            o.putPOJO("jitSharePercent", r.jitShares());
             if (r.commits() != null) {
                 o.putPOJO("journalCommits", r.commits());
                 o.putPOJO("journalDurable", r.durable());
