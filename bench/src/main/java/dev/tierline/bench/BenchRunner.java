@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleFunction;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,18 +95,20 @@ public final class BenchRunner implements Callable<Integer> {
                 Runnable scrape = scraper(target);
                 double warmed = 0;
                 if (warmupSeconds > 0) {
-                    warmed = warmUp(workload, target.serverPid(), warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds), scrape);
+                    warmed = untilSteady(workload::saturation, Math.min(5, warmupSeconds), target.serverPid(),
+                            warmupSeconds, Math.max(warmupSeconds, warmupMaxSeconds), scrape);
                     System.out.printf(Locale.ROOT, "%s: warmed up for %.0f s%n", target.name(), warmed);
                 }
-                long jit0 = Cpu.compilerMicros(target.serverPid());
-                Workload.Phase saturation = workload.saturation(saturationSeconds);
-                double saturationJit = jitShare(Cpu.compilerMicros(target.serverPid()) - jit0, saturation);
+                Measured saturation = measure(target.serverPid(), () -> workload.saturation(saturationSeconds));
                 System.out.printf(Locale.ROOT, "%s saturation: JIT compilers' share of the server's CPU %.1f %%%n",
-                        target.name(), saturationJit);
-                rows.add(new Row(target.name(), saturation, List.of(), warmed, null, null, null, List.of(saturationJit)));
+                        target.name(), saturation.jitShare());
+                rows.add(new Row(target.name(), saturation.phase(), List.of(), warmed, null, null, null,
+                        List.of(saturation.jitShare())));
                 double settled = 0;
                 if (warmupSeconds > 0) {
-                    settled = settle(workload, target.serverPid(), Math.min(4, warmupSeconds), 2, Math.min(20, warmupMaxSeconds), scrape);
+                    double slice = Math.min(4, warmupSeconds);
+                    settled = untilSteady(seconds -> workload.fixedRate(rate, seconds), slice, target.serverPid(),
+                            2 * slice, Math.min(20, warmupMaxSeconds), scrape);
                     System.out.printf(Locale.ROOT, "%s: settled at the fixed rate for %.0f s%n", target.name(), settled);
                 }
                 rows.add(medianOf(target, workload, rateRuns, settled));
@@ -160,51 +164,31 @@ public final class BenchRunner implements Callable<Integer> {
     }
 
     /**
-     * Untimed saturation while the server's JIT compilers work through its hot paths. A fixed time
-     * did not do: Tierline's C2 was still compiling its journal writer and fan-out 15 s into the
-     * measured phase (the compilation log), since on two shared cores it gets little CPU, while
-     * the floor's few methods were ready in seconds. So every target is warmed in slices until one
-     * slice is {@link #steady} after the one before.
+     * Untimed load while the server's JIT compilers work through its hot paths, in slices until
+     * one is {@link #steady} after the one before; what a slice runs is saturation before the
+     * saturation row, the fixed rate before the fixed-rate runs.
+     *
+     * <p>A fixed time did not do for saturation: Tierline's C2 was still compiling its journal
+     * writer and fan-out 15 s into the measured phase (the compilation log), since on two shared
+     * cores it gets little CPU, while the floor's few methods were ready in seconds. And the
+     * saturation warm-up is not enough for the fixed rate: at the switch to a steady trickle,
+     * branches that saturation never took are taken, and Tierline's server made 724 compiled
+     * methods not entrant and compiled 1,445 in the first 5 s of the fixed rate
+     * (-XX:+PrintCompilation), C2 then taking 39 % of its CPU (async-profiler); 3 s of it, as
+     * before, left that inside the first measured run.
      */
-    private static double warmUp(Workload workload, long pid, double minSeconds, double maxSeconds, Runnable afterEachSlice) {
-        double slice = Math.min(5, minSeconds);
+    private static double untilSteady(DoubleFunction<Workload.Phase> slice, double sliceSeconds, long pid,
+                                      double minSeconds, double maxSeconds, Runnable afterEachSlice) {
         double spent = 0;
         double previous = Double.MAX_VALUE;
         while (spent < maxSeconds) {
-            long jit0 = Cpu.compilerMicros(pid);
-            Workload.Phase phase = workload.saturation(slice);
-            long jit = Cpu.compilerMicros(pid) - jit0;
+            Measured measured = measure(pid, () -> slice.apply(sliceSeconds));
             afterEachSlice.run();
-            spent += slice;
+            spent += sliceSeconds;
+            Workload.Phase phase = measured.phase();
             // where the server's CPU cannot be read, the inverse of throughput stands in for it
             double cost = phase.cpuMicrosPerDelivery() > 0 ? phase.cpuMicrosPerDelivery() : 1 / phase.deliveredPerSecond();
-            if (spent >= minSeconds && steady(phase, jit, cost, previous)) {
-                break;
-            }
-            previous = cost;
-        }
-        return spent;
-    }
-
-    /**
-     * Untimed fixed rate before the measured runs, in slices until one is {@link #steady}. The
-     * saturation warm-up is not enough: at the switch to a steady trickle, branches that
-     * saturation never took are taken, and Tierline's server made 724 compiled methods not entrant
-     * and compiled 1,445 in the first 5 s of the fixed rate (-XX:+PrintCompilation), C2 then
-     * taking 39 % of its CPU (async-profiler); 3 s of it, as before, left that inside the first
-     * measured run.
-     */
-    private double settle(Workload workload, long pid, double slice, int minSlices, double maxSeconds, Runnable afterEachSlice) {
-        double spent = 0;
-        double previous = Double.MAX_VALUE;
-        for (int slices = 1; spent < maxSeconds; slices++) {
-            long jit0 = Cpu.compilerMicros(pid);
-            Workload.Phase phase = workload.fixedRate(rate, slice);
-            long jit = Cpu.compilerMicros(pid) - jit0;
-            afterEachSlice.run();
-            spent += slice;
-            double cost = phase.cpuMicrosPerDelivery();
-            if (slices >= minSlices && (cost <= 0 || steady(phase, jit, cost, previous))) {
+            if (spent >= minSeconds && steady(measured.jitShare(), cost, previous)) {
                 break;
             }
             previous = cost;
@@ -221,10 +205,17 @@ public final class BenchRunner implements Callable<Integer> {
      * the compiler's own share says it directly. A process without compiler threads (Redis,
      * Mosquitto) reads 0 there, and the first rule decides alone.
      */
-    private static boolean steady(Workload.Phase phase, long jitMicros, double cost, double previous) {
-        double cpu = phase.cpuMicrosPerDelivery() * phase.delivered();
-        boolean compiling = jitMicros > 0 && cpu > 0 && jitMicros > 0.03 * cpu;
-        return !compiling && cost >= previous * 0.97;
+    private static boolean steady(double jitSharePercent, double cost, double previous) {
+        return jitSharePercent <= 3 && cost >= previous * 0.97;
+    }
+
+    /** A phase, and the share of the server's CPU its JIT compilers took in it. */
+    private record Measured(Workload.Phase phase, double jitShare) {}
+
+    private static Measured measure(long pid, Supplier<Workload.Phase> run) {
+        long jit0 = Cpu.compilerMicros(pid);
+        Workload.Phase phase = run.get();
+        return new Measured(phase, jitShare(Cpu.compilerMicros(pid) - jit0, phase));
     }
 
     /**
@@ -263,9 +254,9 @@ public final class BenchRunner implements Callable<Integer> {
         List<Double> jitShares = new ArrayList<>();
         for (int i = 0; i < Math.max(1, runs); i++) {
             String before = metrics == null ? null : CommitTimes.scrape(metrics);
-            long jit0 = Cpu.compilerMicros(target.serverPid());
-            Workload.Phase phase = workload.fixedRate(rate, rateSeconds);
-            jitShares.add(jitShare(Cpu.compilerMicros(target.serverPid()) - jit0, phase));
+            Measured measured = measure(target.serverPid(), () -> workload.fixedRate(rate, rateSeconds));
+            Workload.Phase phase = measured.phase();
+            jitShares.add(measured.jitShare());
             phases.add(phase);
             if (metrics != null) {
                 String after = CommitTimes.scrape(metrics);

@@ -18,10 +18,7 @@ final class Cpu {
             return -1;
         }
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-            return ticks * 1_000_000 / TICKS_PER_SECOND;
+            return ticks(Files.readString(Path.of("/proc", Long.toString(pid), "stat"))) * 1_000_000 / TICKS_PER_SECOND;
         } catch (IOException | RuntimeException e) {
             return -1;
         }
@@ -43,8 +40,7 @@ final class Cpu {
                     String stat = Files.readString(task.resolve("stat"));
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        ticks += ticks(stat);
                     }
                 } catch (IOException e) {
                     // the thread ended between the listing and the read: a compiler thread that
@@ -55,6 +51,12 @@ final class Cpu {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** utime + stime of a /proc stat line, in ticks; the fields are counted after the name's closing parenthesis. */
+    private static long ticks(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
     /** The pid of a running program by name (for services this machine runs), or -1. */
