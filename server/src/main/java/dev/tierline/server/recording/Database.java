@@ -142,17 +142,30 @@ public final class Database implements AutoCloseable {
             }
         }
 
-        /** On the journal's writer, after a commit: the last copy before the log can start over; whether it tried. */
-        boolean catchUp() {
+        /**
+         * On the journal's writer, after a commit, on its own connection: the last copy before the
+         * log can start over; whether it tried. A checkpoint cannot run inside a transaction, so a
+         * connection out of autocommit (the writer's, which begins the next one at once) is put in
+         * it for the copy and back afterwards.
+         */
+        boolean catchUp(Connection writer) throws SQLException {
             if (!catchUpDue) {
                 return false;
             }
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            boolean autoCommit = writer.getAutoCommit();
+            if (!autoCommit) {
+                writer.setAutoCommit(true);
+            }
+            try (Statement s = writer.createStatement()) {
                 checkpoint(s);
                 catchUpDue = false;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
                 // busy: this thread's pass is running; the next commit tries again
                 log.debug("WAL catch-up skipped: {}", e.getMessage());
+            } finally {
+                if (!autoCommit) {
+                    writer.setAutoCommit(false);
+                }
             }
             return true;
         }
@@ -217,8 +230,8 @@ public final class Database implements AutoCloseable {
     }
 
     /** For the journal's writer to run after each commit ({@link Journal#afterEachCommit}). */
-    public java.util.function.BooleanSupplier afterJournalCommit() {
-        return checkpointer == null ? () -> false : checkpointer::catchUp;
+    public Journal.AfterCommit afterJournalCommit() {
+        return checkpointer == null ? writer -> false : checkpointer::catchUp;
     }
 
     public DataSource dataSource() {

@@ -69,23 +69,31 @@ public final class JournalStore {
         }
     }
 
-    void insertEntries(Connection c, List<Entry> entries) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO transcript_entries "
-                + "(session_id, seq, ts, actor, audience, type, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            for (Entry e : entries) {
-                ps.setString(1, e.session());
-                ps.setLong(2, e.seq());
-                ps.setLong(3, e.ts());
-                ps.setString(4, e.actor());
-                ps.setString(5, e.audience());
-                ps.setString(6, e.type());
-                ps.setString(7, e.body());
-                ps.setString(8, e.prevHash());
-                ps.setString(9, e.hash());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+    /**
+     * The INSERT of transcript entries, prepared once for the writer's connection: preparing it per
+     * batch was 6.6 % of the writer's CPU in strict mode at 5,000 messages/s, with batches of one or
+     * two commands (async-profiler; neither sqlite-jdbc nor Hikari caches statements).
+     */
+    PreparedStatement prepareInsertEntries(Connection c) throws SQLException {
+        return c.prepareStatement("INSERT INTO transcript_entries "
+                + "(session_id, seq, ts, actor, audience, type, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+
+    /** @param ps from {@link #prepareInsertEntries}, on the connection of the caller's transaction */
+    void insertEntries(PreparedStatement ps, List<Entry> entries) throws SQLException {
+        for (Entry e : entries) {
+            ps.setString(1, e.session());
+            ps.setLong(2, e.seq());
+            ps.setLong(3, e.ts());
+            ps.setString(4, e.actor());
+            ps.setString(5, e.audience());
+            ps.setString(6, e.type());
+            ps.setString(7, e.body());
+            ps.setString(8, e.prevHash());
+            ps.setString(9, e.hash());
+            ps.addBatch();
         }
+        ps.executeBatch();
     }
 
     void sealSession(Connection c, String session, long endedAt, String outcome, long lastSeq, String headHash,

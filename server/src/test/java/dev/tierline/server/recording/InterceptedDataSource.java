@@ -1,10 +1,16 @@
 package dev.tierline.server.recording;
 
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import javax.sql.DataSource;
 
-/** A real data source with a step run before each {@code getConnection}: for tests that break or hold the journal. */
+/**
+ * A real data source with a step run before each {@code getConnection} and before each commit on
+ * its connections: for tests that break or hold the journal. The commit matters because the
+ * journal's writer keeps its connection from batch to batch, so it seldom asks for a new one.
+ */
 final class InterceptedDataSource {
     interface Step {
         void run() throws Exception;
@@ -13,17 +19,33 @@ final class InterceptedDataSource {
     private InterceptedDataSource() {
     }
 
-    static DataSource around(DataSource real, Step beforeGetConnection) {
+    static DataSource around(DataSource real, Step step) {
+        return around(real, step, step);
+    }
+
+    static DataSource around(DataSource real, Step beforeGetConnection, Step beforeCommit) {
         return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        beforeGetConnection.run();
+                    if (!method.getName().equals("getConnection")) {
+                        return invoke(method, real, args);
                     }
-                    try {
-                        return method.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
+                    beforeGetConnection.run();
+                    Connection connection = (Connection) invoke(method, real, args);
+                    return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                            (p, m, a) -> {
+                                if (m.getName().equals("commit")) {
+                                    beforeCommit.run();
+                                }
+                                return invoke(m, connection, a);
+                            });
                 });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }

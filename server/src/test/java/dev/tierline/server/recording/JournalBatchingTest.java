@@ -103,6 +103,39 @@ class JournalBatchingTest {
         }
     }
 
+    /**
+     * The writer keeps its connection (and its prepared INSERT) from batch to batch, and after a
+     * failed commit takes a fresh one: the connection of a failed write may be broken.
+     */
+    @Test
+    void theWriterKeepsItsConnectionUntilACommitFails(@TempDir Path dir) throws Exception {
+        java.util.concurrent.atomic.AtomicInteger taken = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean failCommit = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Database db = Database.open("", null, null, 2, dir)) {
+            javax.sql.DataSource counted = InterceptedDataSource.around(db.dataSource(), taken::incrementAndGet, () -> {
+                if (failCommit.getAndSet(false)) {
+                    throw new java.sql.SQLException("disk I/O error (injected)");
+                }
+            });
+            try (Journal journal = new Journal(counted, TranscriptSigner.open(dir), ProtocolCodec.create().mapper(), 1000,
+                    Duration.ZERO, Journal.Linger.WHEN_BUSY, 1000)) {
+                for (int i = 1; i <= 5; i++) {
+                    journal.append(List.of(opened("s-" + i))).get(30, TimeUnit.SECONDS);
+                }
+                assertThat(taken).as("connections the writer took for five batches").hasValue(1);
+
+                failCommit.set(true);
+                assertThat(journal.append(List.of(opened("s-6")))).failsWithin(Duration.ofSeconds(30));
+                await().atMost(Duration.ofSeconds(30)).until(journal::isHealthy);
+                journal.append(List.of(opened("s-7"))).get(30, TimeUnit.SECONDS);
+                assertThat(taken).as("a fresh connection after the failed commit (the probe's besides)").hasValueGreaterThanOrEqualTo(2);
+                int afterRecovery = taken.get();
+                journal.append(List.of(opened("s-8"))).get(30, TimeUnit.SECONDS);
+                assertThat(taken).as("and that one kept again").hasValue(afterRecovery);
+            }
+        }
+    }
+
     private static Journal.Listener sizes(List<Integer> batches) {
         return new Journal.Listener() {
             @Override

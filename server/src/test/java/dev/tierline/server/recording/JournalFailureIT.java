@@ -50,7 +50,7 @@ class JournalFailureIT {
         server.close();
     }
 
-    /** The real data source, except that while {@code broken} every connection attempt fails. */
+    /** The real data source, except that while {@code broken} every connection attempt and every commit fails. */
     private DataSource breakable(DataSource real) {
         return InterceptedDataSource.around(real, () -> {
             if (broken) {

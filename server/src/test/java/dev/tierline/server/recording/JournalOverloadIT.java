@@ -62,7 +62,7 @@ class JournalOverloadIT {
         }
     }
 
-    /** The real data source, except that while {@code holding} the journal's writer waits in it for {@link #release}. */
+    /** The real data source, except that while {@code holding} the journal's writer waits in its next commit for {@link #release}. */
     private DataSource holdable(DataSource real) {
         return InterceptedDataSource.around(real, () -> {
             if (holding && Thread.currentThread().getName().equals("tierline-journal")) {
