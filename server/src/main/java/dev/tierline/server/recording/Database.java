@@ -159,7 +159,7 @@ public final class Database implements AutoCloseable {
             try (Statement s = writer.createStatement()) {
                 checkpoint(s);
                 catchUpDue = false;
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 // busy: this thread's pass is running; the next commit tries again
                 log.debug("WAL catch-up skipped: {}", e.getMessage());
             } finally {

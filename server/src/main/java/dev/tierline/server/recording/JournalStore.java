@@ -71,7 +71,7 @@ public final class JournalStore {
 
     /**
      * The INSERT of transcript entries, prepared once for the writer's connection: preparing it per
-     * batch was 6.6 % of the writer's CPU in strict mode at 5,000 messages/s, with batches of one or
+     * batch was 6.9 % of the writer's CPU in strict mode at 5,000 messages/s, with batches of one or
      * two commands (async-profiler; neither sqlite-jdbc nor Hikari caches statements).
      */
     PreparedStatement prepareInsertEntries(Connection c) throws SQLException {
