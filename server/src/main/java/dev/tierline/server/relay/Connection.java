@@ -97,11 +97,20 @@ final class Connection {
             frame.release();
             return;
         }
-        if (!channel.isWritable() && channel.bytesBeforeWritable() + inboxBytes.get() > slowReaderBytes) {
-            frame.release();
-            metrics.slowReadersClosed.increment();
-            close(WebSocketCloseStatus.TRY_AGAIN_LATER, "slow reader");
-            return;
+        if (!channel.isWritable()) {
+            long unsent = channel.bytesBeforeWritable();
+            if (unsent == Long.MAX_VALUE) {
+                // no outbound buffer: the channel is closing (a broken network, from another loop
+                // perhaps), which is no slow reader; nothing can be written to it any more
+                frame.release();
+                return;
+            }
+            if (unsent + inboxBytes.get() > slowReaderBytes) {
+                frame.release();
+                metrics.slowReadersClosed.increment();
+                close(WebSocketCloseStatus.TRY_AGAIN_LATER, "slow reader");
+                return;
+            }
         }
         // Every frame is queued, from this channel's loop as from any other, and the channel's loop
         // writes all that is queued in one task with one flush. A fan-out, a burst of reads or the

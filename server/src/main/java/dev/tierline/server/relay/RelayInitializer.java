@@ -44,6 +44,9 @@ final class RelayInitializer extends ChannelInitializer<SocketChannel> {
                 .websocketPath(Protocol.WEBSOCKET_PATH)
                 .checkStartsWith(true)
                 .handshakeTimeoutMillis(10_000)
+                // Netty's default, said here because the protocol README promises it: a close frame
+                // stuck behind a reader that stopped reading is given up on, and the connection with it
+                .forceCloseTimeoutMillis(10_000)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(hardFrameLimit)
                         .allowExtensions(false)
