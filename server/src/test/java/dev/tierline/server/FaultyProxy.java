@@ -67,9 +67,13 @@ public final class FaultyProxy implements AutoCloseable {
             try {
                 Socket client = listener.accept();
                 Socket server = new Socket();
-                // a fixed small window (set before connect, so the kernel does not autotune it up to
-                // tens of MB): when a link is paused the server sees a stalled reader at once
-                server.setReceiveBufferSize(16 * 1024);
+                // A fixed window (set before connect, so the kernel does not autotune it up to tens
+                // of MB): when a link is paused the server sees a stalled reader soon. Not smaller:
+                // at 16 KiB the advertised window fell below loopback's segment size and the
+                // server's kernel stopped sending to a proxy that had read everything (ss showed
+                // 1.7 MB not sent, the window at 13,404 bytes against an MSS of 13,962, for 20 s
+                // and more): a reader stuck by the harness, not by Tierline.
+                server.setReceiveBufferSize(256 * 1024);
                 server.connect(target, 5000);
                 client.setTcpNoDelay(true);
                 server.setTcpNoDelay(true);
