@@ -102,8 +102,8 @@ class ReconnectIT {
         try {
             await().atMost(atMost).until(() -> parties.stream().allMatch(p -> p.session().lastSeq() >= head));
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            // seen in CI and in some loops here, not understood yet: a reader connected and joined,
-            // yet stuck with nothing coming; the threads show who waits on what
+            // a reader connected and joined, yet stuck with nothing coming: once it was the proxy's
+            // own TCP window (see FaultyProxy); the threads show who waits on what
             Thread.getAllStackTraces().forEach((thread, stack) -> {
                 System.err.println("\"" + thread.getName() + "\" " + thread.getState());
                 for (StackTraceElement frame : stack) {
