@@ -43,6 +43,7 @@ class ConnectionSendTest {
         assertThat(frame.refCnt()).as("released").isZero();
         assertThat(metrics.slowReadersClosed()).isEqualTo(1);
         channel.runPendingTasks();
+        assertThat(channel.isOpen()).as("closed once the close frame is out").isFalse();
         channel.finishAndReleaseAll();
     }
 }
