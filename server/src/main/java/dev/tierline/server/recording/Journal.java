@@ -2,6 +2,7 @@ package dev.tierline.server.recording;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierline.protocol.Event;
 import dev.tierline.protocol.EventBody;
 import dev.tierline.protocol.EventType;
@@ -127,6 +128,12 @@ public final class Journal implements AutoCloseable {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** Chain head of every session with events in flight or recently written (writer thread only). */
     private final Map<String, JournalStore.Head> heads = new HashMap<>();
+    /**
+     * The ticket history of every open session whose every entry this writer committed, fed as it
+     * writes them (writer thread only). Sealing a session that is not here (opened before a
+     * restart, or touched by a failed batch) reads its transcript back instead.
+     */
+    private final Map<String, TicketHistory.Builder> histories = new HashMap<>();
     private final Thread writer;
     /** Reads for resuming participants, off the event loops and off the writer. */
     private final java.util.concurrent.ExecutorService reader;
@@ -347,6 +354,7 @@ public final class Journal implements AutoCloseable {
                 }
                 writeSessionRows(c, sideEffects, true);
                 store.insertEntries(insertEntries, entries);
+                feedHistories(entries);
                 writeSessionRows(c, sideEffects, false);
                 TicketOutbox deliveries = outbox;
                 if (deliveries != null) {
@@ -366,6 +374,7 @@ public final class Journal implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
+            histories.clear(); // they may hold what was rolled back; sealing reads the transcript instead
             dropConnection();
             impaired(e);
             fail(batch, "recording failed: " + e.getMessage());
@@ -451,6 +460,23 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** After the batch's entries are inserted, so that a session ending in it finds its history whole. */
+    private void feedHistories(List<JournalStore.Entry> entries) {
+        for (JournalStore.Entry entry : entries) {
+            TicketHistory.Builder history = entry.seq() == 1
+                    ? histories.computeIfAbsent(entry.session(), s -> new TicketHistory.Builder())
+                    : histories.get(entry.session());
+            if (history == null) {
+                continue;
+            }
+            if (EventType.CHAT_MESSAGE.wire().equals(entry.type())) {
+                history.chat(entry.seq(), entry.audience());
+            } else {
+                history.add(EntryCodec.tree(entry));
+            }
+        }
+    }
+
     /** A session that ended in this batch is sealed and its ticket history written, in the same transaction. */
     private void sealEnded(Connection c, List<Event> events, Map<String, JournalStore.Head> tentative,
                            TicketOutbox deliveries) throws SQLException {
@@ -465,12 +491,19 @@ public final class Journal implements AutoCloseable {
             long at = event.ts().toEpochMilli();
             store.sealSession(c, event.session(), at, ended.outcome(), head.seq(), head.hash(), signature.keyId(),
                     signature.value());
-            List<JsonNode> trees = new ArrayList<>();
-            List<JournalStore.Entry> entries = store.entries(c, event.session());
-            for (JournalStore.Entry entry : entries) {
-                trees.add(EntryCodec.tree(entry));
+            TicketHistory.Builder kept = histories.remove(event.session());
+            // the ticket system's delivery carries the whole transcript as text, so it reads it anyway
+            List<JournalStore.Entry> entries = kept == null || deliveries != null ? store.entries(c, event.session()) : null;
+            ObjectNode history;
+            if (entries == null) {
+                history = kept.build(head.hash(), signature.keyId(), signature.value());
+            } else {
+                List<JsonNode> trees = new ArrayList<>(entries.size());
+                for (JournalStore.Entry entry : entries) {
+                    trees.add(EntryCodec.tree(entry));
+                }
+                history = TicketHistory.build(trees, head.hash(), signature.keyId(), signature.value());
             }
-            var history = TicketHistory.build(trees, head.hash(), signature.keyId(), signature.value());
             store.insertHistory(c, new JournalStore.HistoryRow(history.path("ticket").asText(), event.session(), at,
                     history.toString()));
             if (deliveries != null) {
@@ -536,6 +569,7 @@ public final class Journal implements AutoCloseable {
         }
         failure = null;
         heads.clear(); // reload chain heads from what was really committed
+        histories.clear();
         log.info("recording recovered");
         tell(Listener::recovered);
     }

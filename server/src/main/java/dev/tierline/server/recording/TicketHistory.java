@@ -22,18 +22,49 @@ public final class TicketHistory {
     }
 
     public static ObjectNode build(List<JsonNode> events, String headHash, String keyId, String signature) {
-        ObjectNode entry = F.objectNode();
-        Map<String, ObjectNode> participants = new LinkedHashMap<>();
-        ArrayNode escalation = F.arrayNode();
-        ArrayNode ownerChanges = F.arrayNode();
-        ArrayNode controlChanges = F.arrayNode();
-        ArrayNode notes = F.arrayNode();
-        int chat = 0;
-        int technicianChat = 0;
-        Instant opened = null;
-        Instant ended = null;
-        for (JsonNode e : events) {
+        Builder builder = new Builder();
+        events.forEach(builder::add);
+        return builder.build(headHash, keyId, signature);
+    }
+
+    /**
+     * The history of one session, fed its entries in seq order. The journal's writer keeps one per
+     * session it saw opened, so that ending a session costs what its few events other than chat
+     * cost, not a read and parse of its whole transcript with every session's events waiting
+     * behind the writer.
+     */
+    public static final class Builder {
+        private final ObjectNode entry = F.objectNode();
+        private final Map<String, ObjectNode> participants = new LinkedHashMap<>();
+        private final ArrayNode escalation = F.arrayNode();
+        private final ArrayNode ownerChanges = F.arrayNode();
+        private final ArrayNode controlChanges = F.arrayNode();
+        private final ArrayNode notes = F.arrayNode();
+        private long events;
+        private long lastSeq;
+        private int chat;
+        private int technicianChat;
+        private Instant opened;
+        private Instant ended;
+
+        /** A chat message, which the history only counts: what {@link #add} does with one, without its tree. */
+        public void chat(long seq, String audience) {
+            events++;
+            lastSeq = seq;
+            chat++;
+            if ("technicians".equals(audience)) {
+                technicianChat++;
+            }
+        }
+
+        public void add(JsonNode e) {
             String type = e.path("type").asText();
+            if ("chat.message".equals(type)) {
+                chat(e.path("seq").asLong(), e.path("audience").asText());
+                return;
+            }
+            events++;
+            lastSeq = e.path("seq").asLong();
             JsonNode body = e.path("body");
             String at = e.path("ts").asText();
             switch (type) {
@@ -81,12 +112,6 @@ public final class TicketHistory {
                 case "note.added" -> notes.add(F.objectNode().put("at", at)
                         .put("by", e.path("actor").path("id").asText())
                         .put("tier", e.path("actor").path("tier").asText()).put("text", body.path("text").asText()));
-                case "chat.message" -> {
-                    chat++;
-                    if ("technicians".equals(e.path("audience").asText())) {
-                        technicianChat++;
-                    }
-                }
                 case "session.ended" -> {
                     ended = Instant.parse(at);
                     entry.put("endedAt", at);
@@ -98,22 +123,24 @@ public final class TicketHistory {
                 }
             }
         }
-        if (opened != null && ended != null) {
-            entry.put("durationSeconds", Duration.between(opened, ended).toSeconds());
+
+        public ObjectNode build(String headHash, String keyId, String signature) {
+            if (opened != null && ended != null) {
+                entry.put("durationSeconds", Duration.between(opened, ended).toSeconds());
+            }
+            ArrayNode people = F.arrayNode();
+            participants.values().forEach(people::add);
+            entry.set("participants", people);
+            entry.set("escalationPath", collapse(escalation));
+            entry.set("ownerChanges", ownerChanges);
+            entry.set("controlChanges", controlChanges);
+            entry.set("notes", notes);
+            entry.set("counts", F.objectNode().put("events", events).put("chatMessages", chat)
+                    .put("technicianMessages", technicianChat).put("participants", participants.size()));
+            entry.set("transcript", F.objectNode().put("lastSeq", lastSeq).put("headHash", headHash)
+                    .put("keyId", keyId).put("signature", signature));
+            return entry;
         }
-        ArrayNode people = F.arrayNode();
-        participants.values().forEach(people::add);
-        entry.set("participants", people);
-        entry.set("escalationPath", collapse(escalation));
-        entry.set("ownerChanges", ownerChanges);
-        entry.set("controlChanges", controlChanges);
-        entry.set("notes", notes);
-        entry.set("counts", F.objectNode().put("events", events.size()).put("chatMessages", chat)
-                .put("technicianMessages", technicianChat).put("participants", participants.size()));
-        long lastSeq = events.isEmpty() ? 0 : events.get(events.size() - 1).path("seq").asLong();
-        entry.set("transcript", F.objectNode().put("lastSeq", lastSeq).put("headHash", headHash).put("keyId", keyId)
-                .put("signature", signature));
-        return entry;
     }
 
     /** L1, L1, L2 reads as L1 -> L2: repeats of the same tier are not an escalation. */
