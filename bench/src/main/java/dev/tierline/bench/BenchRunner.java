@@ -343,8 +343,9 @@ public final class BenchRunner implements Callable<Integer> {
                     ratio(rows, r, "redis pub/sub"), ratio(rows, r, "mosquitto mqtt"));
         }
         for (JournalBench.Result j : journal) {
-            System.out.printf(Locale.ROOT, "journal %-10s %,d events in %.2f s: %,.0f durable events/s (after %d untimed passes)%n",
-                    j.backend(), j.events(), j.seconds(), j.eventsPerSecond(), j.untimedPasses());
+            System.out.printf(Locale.ROOT, "journal %-10s %,d events in %.2f s: %,.0f durable events/s (after %d untimed passes);"
+                    + " ending and sealing its sessions: %.2f ms each%n",
+                    j.backend(), j.events(), j.seconds(), j.eventsPerSecond(), j.untimedPasses(), j.sealMillisPerSession());
         }
     }
 
@@ -404,7 +405,7 @@ public final class BenchRunner implements Callable<Integer> {
         ArrayNode journals = root.putArray("journal");
         journal.forEach(j -> journals.addObject().put("backend", j.backend()).put("events", j.events())
                 .put("seconds", j.seconds()).put("eventsPerSecond", j.eventsPerSecond())
-                .put("untimedPasses", j.untimedPasses()));
+                .put("untimedPasses", j.untimedPasses()).put("sealMillisPerSession", j.sealMillisPerSession()));
         Files.createDirectories(out.toAbsolutePath().getParent());
         json.writeValue(out.toFile(), root);
         System.out.println("results: " + out.toAbsolutePath());
