@@ -132,7 +132,8 @@ final class TierlineTarget implements Target {
         }
         int at = text.indexOf("\"type\":\"chat.message\"");
         if (at >= 0) {
-            int start = text.indexOf("\"text\":\"", at) + 8;
+            // keys in any order: a live event's come sorted (its canonical JSON), body before type
+            int start = text.indexOf("\"text\":\"") + 8;
             sink.onMessage(s, p, text.substring(start, text.indexOf('"', start)));
             return;
         }

@@ -219,20 +219,29 @@ public final class Journal implements AutoCloseable {
 
     /** Queues events for the journal; never blocks, fails fast when recording is impaired or full. */
     public CompletableFuture<Void> append(List<Event> events) {
+        return append(events, prepare(events));
+    }
+
+    /** {@link #append(List)} of events the caller {@link #prepare prepared}, one each, in order. */
+    public CompletableFuture<Void> append(List<Event> events, List<EntryCodec.Prepared> prepared) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         String broken = failure;
         if (broken != null) {
             done.completeExceptionally(new UnavailableException("recording is impaired: " + broken));
         } else if (!running) {
             done.completeExceptionally(new UnavailableException("journal is closed"));
-        } else if (!queue.offer(new Pending(events, prepare(events), done, System.nanoTime()))) {
+        } else if (!queue.offer(new Pending(events, prepared, done, System.nanoTime()))) {
             done.completeExceptionally(new OverloadedException("the journal is behind (its queue is full)"));
         }
         return done;
     }
 
-    /** Serialization happens on the caller's thread: the writer is one thread and should only chain and write. */
-    private List<EntryCodec.Prepared> prepare(List<Event> events) {
+    /**
+     * Serialization happens on the caller's thread: the writer is one thread and should only chain
+     * and write. Each event's canonical bytes are also a wire encoding of it (the same fields, keys
+     * sorted), which the session sends rather than serializing the event a second time.
+     */
+    public List<EntryCodec.Prepared> prepare(List<Event> events) {
         List<EntryCodec.Prepared> prepared = new ArrayList<>(events.size());
         for (Event event : events) {
             prepared.add(EntryCodec.prepare(event, mapper));

@@ -231,6 +231,11 @@ final class SessionHub {
         return wrap(codec.encode(error));
     }
 
+    /** Bytes sent to many connections, copied once into a pooled buffer rather than once per socket write. */
+    ByteBuf frame(byte[] bytes) {
+        return ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
+    }
+
     ByteBuf wrap(byte[] bytes) {
         return Unpooled.wrappedBuffer(bytes);
     }

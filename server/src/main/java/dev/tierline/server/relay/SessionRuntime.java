@@ -248,11 +248,12 @@ final class SessionRuntime {
             return;
         }
         long last = stamped.get(stamped.size() - 1).seq();
+        List<EntryCodec.Prepared> prepared = hub.journal().prepare(stamped);
         if (hub.config().recordingMode() == RecordingMode.ASYNC && recording.isEmpty()
                 && delivered.seq() - tail.durableSeq() < ASYNC_BACKLOG) {
-            deliver(stamped, connection);
+            deliver(stamped, prepared, connection);
             onDelivered.run();
-            hub.journal().append(stamped).whenCompleteAsync((ok, error) -> {
+            hub.journal().append(stamped, prepared).whenCompleteAsync((ok, error) -> {
                 if (error != null) {
                     unrecorded.addAll(stamped);
                     markImpaired(error.getMessage());
@@ -263,23 +264,24 @@ final class SessionRuntime {
             return;
         }
         recording.addLast(stamped);
-        CompletableFuture<Void> written = hub.journal().append(stamped);
+        CompletableFuture<Void> written = hub.journal().append(stamped, prepared);
         Throwable refused = refusedAtOnce(written);
         if (refused != null) {
             // answered here, not from the loop's queue: no other command may be decided on top of these events first
-            recorded(stamped, connection, onDelivered, onRefused, refused);
+            recorded(stamped, prepared, connection, onDelivered, onRefused, refused);
         } else {
-            written.whenCompleteAsync((ok, error) -> recorded(stamped, connection, onDelivered, onRefused, error), loop);
+            written.whenCompleteAsync((ok, error) -> recorded(stamped, prepared, connection, onDelivered, onRefused,
+                    error), loop);
         }
     }
 
     /** Strict order: delivered once durable; if refused, what was decided on top of it is undone too. */
-    private void recorded(List<Event> stamped, Connection connection, Runnable onDelivered, Consumer<String> onRefused,
-                          Throwable error) {
+    private void recorded(List<Event> stamped, List<EntryCodec.Prepared> prepared, Connection connection,
+                          Runnable onDelivered, Consumer<String> onRefused, Throwable error) {
         if (error == null) {
             recording.removeIf(waiting -> waiting == stamped);
             tail.durableUpTo(stamped.get(stamped.size() - 1).seq());
-            deliver(stamped, connection);
+            deliver(stamped, prepared, connection);
             onDelivered.run();
             return;
         }
@@ -318,17 +320,19 @@ final class SessionRuntime {
         }
     }
 
-    private void deliver(List<Event> stamped, Connection connection) {
-        for (Event event : stamped) {
+    /** {@code prepared}: the journal's serialization of each event, whose canonical bytes are its frame. */
+    private void deliver(List<Event> stamped, List<EntryCodec.Prepared> prepared, Connection connection) {
+        for (int i = 0; i < stamped.size(); i++) {
+            Event event = stamped.get(i);
             delivered = SessionEvolver.evolve(delivered, event);
             hub.metrics().eventsRecorded.increment();
-            fanOut(event);
+            fanOut(event, hub.frame(prepared.get(i).canonical()));
             afterEvent(event, connection);
         }
     }
 
-    private void fanOut(Event event) {
-        ByteBuf frame = hub.encode(event);
+    /** Sends {@code frame} (its reference passes here) to every attached member who may see {@code event}. */
+    private void fanOut(Event event, ByteBuf frame) {
         try {
             tail.add(event.seq(), event.audience(), frame);
             for (Map.Entry<String, Connection> member : attached.entrySet()) {

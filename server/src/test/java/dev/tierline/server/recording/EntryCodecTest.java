@@ -50,6 +50,16 @@ class EntryCodecTest {
         }
     }
 
+    /** The session sends an event's canonical bytes as its frame: they must read as the event itself. */
+    @Test
+    void theCanonicalBytesAreAWireEncodingOfTheEvent() throws Exception {
+        for (Event event : tricky()) {
+            byte[] canonical = EntryCodec.prepare(event, CODEC.mapper()).canonical();
+            assertThat(CODEC.decodeServerMessage(canonical)).as(event.toString()).isEqualTo(event);
+            assertThat(CODEC.mapper().readTree(canonical)).isEqualTo(CODEC.mapper().readTree(CODEC.encode(event)));
+        }
+    }
+
     @Test
     void anEntryReadBackIsTheEventAsItWasSent() {
         for (Event event : tricky()) {
