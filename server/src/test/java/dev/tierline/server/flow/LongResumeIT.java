@@ -4,7 +4,6 @@ import static dev.tierline.server.WireSessions.assertAck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tierline.protocol.Tier;
 import dev.tierline.server.RawClient;
 import dev.tierline.server.ServerExtension;
 import dev.tierline.server.WireSessions;
@@ -32,14 +31,9 @@ class LongResumeIT {
         RawClient user = RawClient.connect(server.uri()); // closed mid-test: the drop
         try (RawClient owner = RawClient.connect(server.uri());
              RawClient l2 = RawClient.connect(server.uri())) {
-            WireSessions.Created s = WireSessions.create(server, owner, "t-long-resume");
-            WireSessions.joinAsUser(user, s);
-            WireSessions.inviteAndJoin(server, owner, l2, s.session(), "t-l2-long-resume", Tier.L2, Map.of());
-            JsonNode seen = owner.command("chat.send", s.session(), Map.of("text", "before the drop"));
-            user.awaitMessage(m -> m.path("seq").asLong() == seen.path("seq").asLong());
-            long resumeFrom = seen.path("seq").asLong();
-            user.close();
-            owner.awaitMessage(m -> m.path("type").asText().equals("participant.disconnected"));
+            DroppedUser dropped = DroppedUser.drop(server, owner, user, l2, "t-long-resume");
+            WireSessions.Created s = dropped.session();
+            long resumeFrom = dropped.resumeFrom();
 
             String lastId = null;
             for (int i = 0; i < MISSED; i++) {
@@ -63,15 +57,8 @@ class LongResumeIT {
                 back.awaitMessage(m -> m.path("seq").asLong() == after.path("seq").asLong());
                 l2.awaitMessage(m -> m.path("seq").asLong() == after.path("seq").asLong());
 
-                List<JsonNode> replayed = back.received().stream()
-                        .filter(m -> m.hasNonNull("seq") && !m.path("type").asText().equals("ack")
-                                && !m.path("type").asText().equals("session.snapshot"))
-                        .toList();
-                List<JsonNode> expected = l2.received().stream()
-                        .filter(m -> m.hasNonNull("seq") && m.path("seq").asLong() > resumeFrom
-                                && !m.path("type").asText().equals("ack")
-                                && !m.path("audience").asText().equals("technicians"))
-                        .toList();
+                List<JsonNode> replayed = DroppedUser.replayed(back);
+                List<JsonNode> expected = dropped.forTheUser(l2);
                 assertThat(expected).hasSizeGreaterThan(MISSED / 2);
                 // the same events, field for field, in the same order: none missing, none twice, none for technicians
                 assertThat(replayed).containsExactlyElementsOf(expected);

@@ -4,7 +4,6 @@ import static dev.tierline.server.WireSessions.assertAck;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tierline.protocol.Tier;
 import dev.tierline.server.RawClient;
 import dev.tierline.server.ServerExtension;
 import dev.tierline.server.WireSessions;
@@ -35,14 +34,9 @@ class ResumeBackpressureIT {
         RawClient user = RawClient.connect(server.uri()); // closed mid-test: the drop
         try (RawClient owner = RawClient.connect(server.uri());
              RawClient l2 = RawClient.connect(server.uri())) {
-            WireSessions.Created s = WireSessions.create(server, owner, "t-resume-bp");
-            WireSessions.joinAsUser(user, s);
-            WireSessions.inviteAndJoin(server, owner, l2, s.session(), "t-l2-resume-bp", Tier.L2, Map.of());
-            JsonNode seen = owner.command("chat.send", s.session(), Map.of("text", "before the drop"));
-            user.awaitMessage(m -> m.path("seq").asLong() == seen.path("seq").asLong());
-            long resumeFrom = seen.path("seq").asLong();
-            user.close();
-            owner.awaitMessage(m -> m.path("type").asText().equals("participant.disconnected"));
+            DroppedUser dropped = DroppedUser.drop(server, owner, user, l2, "t-resume-bp");
+            WireSessions.Created s = dropped.session();
+            long resumeFrom = dropped.resumeFrom();
 
             String text = "y".repeat(500);
             String lastId = null;
@@ -74,14 +68,8 @@ class ResumeBackpressureIT {
 
                 assertThat(back.isOpen()).as("the replay did not get the resumer closed").isTrue();
                 assertThat(server.server().metrics().slowReadersClosed()).isEqualTo(closedBefore);
-                List<JsonNode> replayed = back.received().stream()
-                        .filter(m -> m.hasNonNull("seq") && !m.path("type").asText().equals("ack")
-                                && !m.path("type").asText().equals("session.snapshot"))
-                        .toList();
-                List<JsonNode> expected = l2.received().stream()
-                        .filter(m -> m.hasNonNull("seq") && m.path("seq").asLong() > resumeFrom
-                                && !m.path("type").asText().equals("ack"))
-                        .toList();
+                List<JsonNode> replayed = DroppedUser.replayed(back);
+                List<JsonNode> expected = dropped.forTheUser(l2);
                 assertThat(expected).hasSizeGreaterThanOrEqualTo(MISSED + LIVE); // and the user's disconnect and return
                 assertThat(replayed).containsExactlyElementsOf(expected);
             }
