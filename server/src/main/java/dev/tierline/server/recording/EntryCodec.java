@@ -51,6 +51,11 @@ public final class EntryCodec {
         return out.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
+    /** The canonical bytes of a stored entry: those its hash covers, and its frame when it was sent live. */
+    public static byte[] canonical(JournalStore.Entry e) {
+        return canonical(e.session(), e.seq(), e.ts(), e.actor(), e.audience(), e.type(), e.body());
+    }
+
     /** JSON string quoting as Jackson writes it; ids, types and times rarely need an escape, so they are copied. */
     private static StringBuilder quoted(StringBuilder out, String value) {
         for (int i = 0; i < value.length(); i++) {

@@ -15,6 +15,7 @@ import dev.tierline.protocol.ServerMessage;
 import dev.tierline.server.config.ServerConfig.RecordingMode;
 import dev.tierline.server.recording.EntryCodec;
 import dev.tierline.server.recording.Journal;
+import dev.tierline.server.recording.JournalStore;
 import dev.tierline.server.security.InvitationRegistry;
 import dev.tierline.server.session.DecideContext;
 import dev.tierline.server.session.Decision;
@@ -457,13 +458,12 @@ final class SessionRuntime {
         catchingUp.put(participant, catchup);
         long upTo = firstHeld - 1;
         hub.journal().read(id, from, upTo)
-                .thenApply(entries -> entries.stream().map(e -> EntryCodec.event(e, hub.codec())).toList())
                 .whenCompleteAsync((missed, error) -> finishCatchup(participant, catchup, from, upTo, missed, error,
                         recent), loop);
     }
 
-    private void finishCatchup(String participant, Catchup catchup, long from, long upTo, List<Event> missed,
-                               Throwable error, List<ResumeTail.Frame> recent) {
+    private void finishCatchup(String participant, Catchup catchup, long from, long upTo,
+                               List<JournalStore.Entry> missed, Throwable error, List<ResumeTail.Frame> recent) {
         if (catchingUp.get(participant) != catchup) {
             return; // superseded by a newer join, or abandoned; its held frames are released already
         }
@@ -477,9 +477,10 @@ final class SessionRuntime {
                     "missed events could not be replayed; resume again");
             return;
         }
-        for (Event event : missed) {
-            if (Visibility.sees(delivered, participant, event.audience())) {
-                connection.send(hub.encode(event));
+        // the stored fields give the canonical JSON the event was sent live as: the same bytes again
+        for (JournalStore.Entry entry : missed) {
+            if (Visibility.sees(delivered, participant, Audience.of(entry.audience()))) {
+                connection.send(hub.frame(EntryCodec.canonical(entry)));
             }
         }
         sendVisible(participant, connection, recent);

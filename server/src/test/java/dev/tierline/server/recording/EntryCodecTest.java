@@ -57,6 +57,9 @@ class EntryCodecTest {
             byte[] canonical = EntryCodec.prepare(event, CODEC.mapper()).canonical();
             assertThat(CODEC.decodeServerMessage(canonical)).as(event.toString()).isEqualTo(event);
             assertThat(CODEC.mapper().readTree(canonical)).isEqualTo(CODEC.mapper().readTree(CODEC.encode(event)));
+            // a resume replays the stored entry's canonical bytes: the very frame sent live
+            assertThat(EntryCodec.canonical(EntryCodec.toEntry(event, TranscriptChain.GENESIS, CODEC.mapper())))
+                    .isEqualTo(canonical);
         }
     }
 
