@@ -95,15 +95,14 @@ final class JournalBench {
     /** Opens {@code sessions} sessions, then appends their chat from one thread per core; returns the seconds the chat took. */
     private static double pass(Journal journal, String run, int sessions, int eventsPerSession)
             throws InterruptedException {
-        Actor ann = ANN;
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         List<CompletableFuture<Void>> opened = new ArrayList<>();
         for (int s = 0; s < sessions; s++) {
             String id = "b" + run + "-" + s;
             opened.add(journal.append(List.of(
-                    new Event(EventType.SESSION_OPENED, id, 1L, now, ann, Audience.ALL,
+                    new Event(EventType.SESSION_OPENED, id, 1L, now, ANN, Audience.ALL,
                             new EventBody.SessionOpened("T-" + id, "bench", null, null, "active", "each-time")),
-                    new Event(EventType.PARTICIPANT_JOINED, id, 2L, now, ann, Audience.ALL,
+                    new Event(EventType.PARTICIPANT_JOINED, id, 2L, now, ANN, Audience.ALL,
                             new EventBody.ParticipantJoined(new Participant("t-ann", "Ann", Role.TECHNICIAN, Tier.L1,
                                     "connected", null, true, null), "create", null)))));
         }
@@ -121,7 +120,7 @@ final class JournalBench {
                     for (int s = loop; s < sessions; s += loops) {
                         inFlight.acquireUninterruptibly();
                         journal.append(List.of(new Event(EventType.CHAT_MESSAGE, "b" + run + "-" + s, 3L + i, now,
-                                ann, Audience.ALL, new EventBody.ChatMessage(text)))).whenComplete((v, e) -> {
+                                ANN, Audience.ALL, new EventBody.ChatMessage(text)))).whenComplete((v, e) -> {
                                     if (e != null) {
                                         System.err.println("journal refused an event: " + e);
                                     }

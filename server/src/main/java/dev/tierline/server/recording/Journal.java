@@ -1,6 +1,5 @@
 package dev.tierline.server.recording;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tierline.protocol.Event;
@@ -475,13 +474,8 @@ public final class Journal implements AutoCloseable {
             TicketHistory.Builder history = entry.seq() == 1
                     ? histories.computeIfAbsent(entry.session(), s -> new TicketHistory.Builder())
                     : histories.get(entry.session());
-            if (history == null) {
-                continue;
-            }
-            if (EventType.CHAT_MESSAGE.wire().equals(entry.type())) {
-                history.chat(entry.seq(), entry.audience());
-            } else {
-                history.add(EntryCodec.tree(entry));
+            if (history != null) {
+                history.add(entry);
             }
         }
     }
@@ -502,17 +496,13 @@ public final class Journal implements AutoCloseable {
                     signature.value());
             TicketHistory.Builder kept = histories.remove(event.session());
             // the ticket system's delivery carries the whole transcript as text, so it reads it anyway
-            List<JournalStore.Entry> entries = kept == null || deliveries != null ? store.entries(c, event.session()) : null;
-            ObjectNode history;
-            if (entries == null) {
-                history = kept.build(head.hash(), signature.keyId(), signature.value());
-            } else {
-                List<JsonNode> trees = new ArrayList<>(entries.size());
-                for (JournalStore.Entry entry : entries) {
-                    trees.add(EntryCodec.tree(entry));
-                }
-                history = TicketHistory.build(trees, head.hash(), signature.keyId(), signature.value());
+            List<JournalStore.Entry> entries = kept == null || deliveries != null
+                    ? store.entries(c, event.session()) : List.of();
+            if (kept == null) {
+                kept = new TicketHistory.Builder();
+                entries.forEach(kept::add);
             }
+            ObjectNode history = kept.build(head.hash(), signature.keyId(), signature.value());
             store.insertHistory(c, new JournalStore.HistoryRow(history.path("ticket").asText(), event.session(), at,
                     history.toString()));
             if (deliveries != null) {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,12 +18,6 @@ public final class TicketHistory {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
     private TicketHistory() {
-    }
-
-    public static ObjectNode build(List<JsonNode> events, String headHash, String keyId, String signature) {
-        Builder builder = new Builder();
-        events.forEach(builder::add);
-        return builder.build(headHash, keyId, signature);
     }
 
     /**
@@ -47,8 +40,17 @@ public final class TicketHistory {
         private Instant opened;
         private Instant ended;
 
-        /** A chat message, which the history only counts: what {@link #add} does with one, without its tree. */
-        public void chat(long seq, String audience) {
+        /** A stored entry: a chat message is counted from its columns, without parsing it; anything else is read. */
+        public void add(JournalStore.Entry entry) {
+            if (dev.tierline.protocol.EventType.CHAT_MESSAGE.wire().equals(entry.type())) {
+                chat(entry.seq(), entry.audience());
+            } else {
+                add(EntryCodec.tree(entry));
+            }
+        }
+
+        /** A chat message, which the history only counts. */
+        private void chat(long seq, String audience) {
             events++;
             lastSeq = seq;
             chat++;

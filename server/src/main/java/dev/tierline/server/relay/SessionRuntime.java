@@ -480,7 +480,7 @@ final class SessionRuntime {
         // the stored fields give the canonical JSON the event was sent live as: the same bytes again
         for (JournalStore.Entry entry : missed) {
             if (Visibility.sees(delivered, participant, Audience.of(entry.audience()))) {
-                connection.send(hub.frame(EntryCodec.canonical(entry)));
+                connection.send(hub.wrap(EntryCodec.canonical(entry)));
             }
         }
         sendVisible(participant, connection, recent);

@@ -21,7 +21,6 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -155,13 +154,13 @@ class JournalHistoryTest {
 
     /** The history as the whole stored transcript gives it, signed as the stored one was. */
     private static JsonNode fromTranscript(Journal journal, String session) throws Exception {
-        List<JsonNode> trees = new ArrayList<>();
+        TicketHistory.Builder history = new TicketHistory.Builder();
         for (JournalStore.Entry entry : journal.store().entries(session)) {
-            trees.add(EntryCodec.tree(entry));
+            history.add(EntryCodec.tree(entry)); // every entry parsed whole, chat too
         }
         JsonNode digest = storedHistory(journal, session).path("transcript");
         // through text, as the stored one came: a count is a long built and an int parsed
-        return JSON.readTree(TicketHistory.build(trees, digest.path("headHash").asText(), digest.path("keyId").asText(),
+        return JSON.readTree(history.build(digest.path("headHash").asText(), digest.path("keyId").asText(),
                 digest.path("signature").asText()).toString());
     }
 
