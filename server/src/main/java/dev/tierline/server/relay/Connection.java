@@ -210,7 +210,12 @@ final class Connection {
     /** Frames queued before the close go out ahead of its close frame, never after it. */
     private void closeAfterQueued(CloseWebSocketFrame frame) {
         writeInbox();
-        channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(frame, channel.voidPromise());
+        // Closed through the WebSocket handler, which closes the connection once the close frame is
+        // written, or after its forceCloseTimeoutMillis when a reader that takes nothing keeps it
+        // from being written. Closing on the write's completion alone held such a connection open
+        // for as long as its reader stalled: on the epoll transport that write never completes.
+        channel.close();
     }
 
     /** A close frame's reason is at most 123 bytes of UTF-8 (RFC 6455, 5.5). */
