@@ -10,6 +10,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -37,11 +41,12 @@ public final class FloorRelay {
         // as Tierline's server runs (its Launcher): without the leak detector's sampled stack traces
         System.getProperties().putIfAbsent("io.netty.leakDetection.level", "disabled");
         int port = Integer.parseInt(args[0]);
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2 * Runtime.getRuntime().availableProcessors(),
-                NioIoHandler.newFactory());
+        boolean epoll = !"nio".equals(System.getenv("BENCH_FLOOR_TRANSPORT")) && Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2 * Runtime.getRuntime().availableProcessors(), io);
         Map<String, ChannelGroup> sessions = new ConcurrentHashMap<>();
-        Channel server = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        Channel server = new ServerBootstrap().group(boss, workers).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -68,7 +73,7 @@ public final class FloorRelay {
                                 });
                     }
                 }).bind("127.0.0.1", port).sync().channel();
-        System.out.println("floor relay listening on ws://127.0.0.1:" + port + "/ws");
+        System.out.println("floor relay listening on ws://127.0.0.1:" + port + "/ws (" + (epoll ? "epoll" : "nio") + ")");
         System.out.flush();
         server.closeFuture().sync();
     }

@@ -138,8 +138,8 @@ public final class Launcher implements Callable<Integer> {
                 watchdog.interrupt();
                 stopped.countDown();
             }, "tierline-shutdown"));
-            System.out.printf(Locale.ROOT, "Tierline %s listening on %s (HTTP %s/healthz), started in %d ms%n",
-                    TierlineServer.version(), server.webSocketUri(), server.httpUri(),
+            System.out.printf(Locale.ROOT, "Tierline %s listening on %s (HTTP %s/healthz, %s), started in %d ms%n",
+                    TierlineServer.version(), server.webSocketUri(), server.httpUri(), server.transport(),
                     Duration.ofNanos(System.nanoTime() - started).toMillis());
             System.out.println("Data directory: " + server.dataDir());
             System.out.flush();

@@ -220,6 +220,11 @@ public final class TierlineServer implements AutoCloseable {
         return devTokens;
     }
 
+    /** {@code epoll} or {@code nio}: the transport the relay's event loops run on ({@code ioTransport}). */
+    public String transport() {
+        return relay.transport().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
     public RelayMetrics metrics() {
         return relay.metrics();
     }

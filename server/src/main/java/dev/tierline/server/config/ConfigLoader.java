@@ -98,6 +98,7 @@ public final class ConfigLoader {
                 Path.of(v.get(Setting.DATA_DIR)),
                 bool(v, Setting.DEV_MODE),
                 integer(v, Setting.IO_THREADS),
+                v.get(Setting.IO_TRANSPORT).trim().toLowerCase(java.util.Locale.ROOT),
                 integer(v, Setting.MAX_FRAME_BYTES),
                 integer(v, Setting.MAX_PARTICIPANTS),
                 integer(v, Setting.MAX_SESSIONS),

@@ -15,6 +15,7 @@ public record ServerConfig(
         Path dataDir,
         boolean devMode,
         int ioThreads,
+        String ioTransport,
         int maxFrameBytes,
         int maxParticipants,
         int maxSessions,
@@ -76,6 +77,8 @@ public record ServerConfig(
         require(port >= 0 && port <= 65535, Setting.PORT, "must be 0-65535, was " + port);
         require(dataDir != null, Setting.DATA_DIR, "must be set");
         require(ioThreads >= 0, Setting.IO_THREADS, "must be >= 0 (0 = one per core)");
+        require(java.util.Set.of("auto", "epoll", "nio").contains(ioTransport), Setting.IO_TRANSPORT,
+                "must be auto, epoll or nio");
         require(maxFrameBytes >= 1024 && maxFrameBytes <= 16 * 1024 * 1024, Setting.MAX_FRAME_BYTES,
                 "must be 1 KiB-16 MiB, was " + maxFrameBytes);
         require(maxParticipants >= 2, Setting.MAX_PARTICIPANTS, "must be at least 2");

@@ -12,6 +12,7 @@ public enum Setting {
     DATA_DIR("dataDir", "./data", "where the server keeps its data and keys"),
     DEV_MODE("devMode", "true", "trust tokens minted by the `token` command with the local development key"),
     IO_THREADS("ioThreads", "0", "Netty event loop threads; 0 means one per core"),
+    IO_TRANSPORT("ioTransport", "auto", "auto: Netty's native epoll transport where it loads (Linux x86_64), NIO elsewhere; epoll: epoll or fail to start; nio: NIO"),
     MAX_FRAME_BYTES("limits.maxFrameBytes", "65536", "largest frame accepted; up to 4x larger is refused with too_large, beyond that the connection closes"),
     MAX_PARTICIPANTS("limits.maxParticipants", "16", "participants present in one session at most"),
     MAX_SESSIONS("limits.maxSessions", "20000", "open sessions on this node at most"),

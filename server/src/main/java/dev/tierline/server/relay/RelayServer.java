@@ -27,8 +27,6 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -48,6 +46,7 @@ public final class RelayServer implements AutoCloseable {
     private final RelayMetrics metrics;
     private final Journal journal;
     private volatile boolean accepting = true;
+    private final Transport transport;
 
     private RelayServer(ServerConfig config, SslContext tls, Authenticator authenticator, SessionKeys keys,
                         InvitationRegistry invitations, Journal journal, KnowledgeBase knowledge, HttpApi api,
@@ -57,8 +56,11 @@ public final class RelayServer implements AutoCloseable {
         // one loop per core: a session's participants then share its loop more often, which saves
         // cross-thread hand-offs and wake-ups (Netty's default of twice the cores measured slower)
         int threads = config.ioThreads() == 0 ? Runtime.getRuntime().availableProcessors() : config.ioThreads();
-        boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory());
+        transport = Transport.choose(config.ioTransport());
+        boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
+        workers = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlers());
+        org.slf4j.LoggerFactory.getLogger(RelayServer.class).info("{} event loops on Netty's {} transport", threads,
+                transport.name().toLowerCase(java.util.Locale.ROOT));
         ProtocolCodec codec = ProtocolCodec.create(new CodecLimits(config.maxJsonDepth(), config.maxStringLength()));
         KeyGuessLimiter keyGuesses = new KeyGuessLimiter(config.keyGuessesPerMinute());
         hub = new SessionHub(config, codec, keys, invitations, metrics, journal, knowledge);
@@ -70,7 +72,7 @@ public final class RelayServer implements AutoCloseable {
                 () -> new FrameHandler(config, authenticator, hub, info, metrics, keyGuesses));
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new io.netty.channel.ChannelInitializer<>() {
@@ -150,6 +152,11 @@ public final class RelayServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) serverChannel.localAddress();
+    }
+
+    /** Which of Netty's transports the event loops run on. */
+    public Transport transport() {
+        return transport;
     }
 
     public RelayMetrics metrics() {

@@ -33,6 +33,7 @@ class EnvironmentSettingsTest {
         sample(Setting.DATA_DIR, "/var/lib/tierline", ServerConfig::dataDir, Path.of("/var/lib/tierline"));
         sample(Setting.DEV_MODE, "false", ServerConfig::devMode, false);
         sample(Setting.IO_THREADS, "3", ServerConfig::ioThreads, 3);
+        sample(Setting.IO_TRANSPORT, "NIO", ServerConfig::ioTransport, "nio");
         sample(Setting.MAX_FRAME_BYTES, "32768", ServerConfig::maxFrameBytes, 32768);
         sample(Setting.MAX_PARTICIPANTS, "6", ServerConfig::maxParticipants, 6);
         sample(Setting.MAX_SESSIONS, "77", ServerConfig::maxSessions, 77);
@@ -103,6 +104,7 @@ class EnvironmentSettingsTest {
             INVALID.put(s, "soon");
         }
         INVALID.put(Setting.DEV_MODE, "maybe");
+        INVALID.put(Setting.IO_TRANSPORT, "kqueue");
         INVALID.put(Setting.PUBLIC_URL, "support.example.com");
         INVALID.put(Setting.TICKETS_RT_URL, "rt.example.com");
         INVALID.put(Setting.TICKETS_WEBHOOK_URL, "ftp://hooks");
