@@ -85,6 +85,8 @@ public final class BenchRunner implements Callable<Integer> {
                 disk.syncs(), disk.p50Micros(), disk.p99Micros(), disk.p999Micros(), disk.maxMicros());
         extra.put("diskSync", disk);
         List<Row> rows = new ArrayList<>();
+        Map<String, String> startLines = new java.util.LinkedHashMap<>();
+        extra.put("startLines", startLines);
         for (String name : targets) {
             try (Target target = open(name, benchJar)) {
                 Workload workload = new Workload(shape, target);
@@ -92,6 +94,10 @@ public final class BenchRunner implements Callable<Integer> {
                 target.connect(sessions, participants, workload);
                 System.out.printf(Locale.ROOT, "%s: %d connections in %.1f s%n", target.name(), sessions * participants,
                         (System.nanoTime() - t0) / 1e9);
+                if (target.startLine() != null) {
+                    System.out.println(target.name() + ": started: " + target.startLine());
+                    startLines.put(target.name(), target.startLine());
+                }
                 Runnable scrape = scraper(target);
                 double warmed = 0;
                 if (warmupSeconds > 0) {
@@ -369,7 +375,10 @@ public final class BenchRunner implements Callable<Integer> {
         ObjectNode root = json.createObjectNode();
         root.put("date", Instant.now().toString()).put("cores", Runtime.getRuntime().availableProcessors());
         root.putPOJO("workload", shape);
-        root.set("tierline", json.valueToTree(extra));
+        Map<String, Object> tierline = new LinkedHashMap<>(extra);
+        // what each server the runner started said it was ready with (the transport it runs on)
+        root.set("startLines", json.valueToTree(tierline.remove("startLines")));
+        root.set("tierline", json.valueToTree(tierline));
         ArrayNode results = root.putArray("results");
         for (Row r : rows) {
             Workload.Phase p = r.phase();

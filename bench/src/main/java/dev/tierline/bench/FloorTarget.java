@@ -49,6 +49,11 @@ final class FloorTarget implements Target {
     }
 
     @Override
+    public String startLine() {
+        return process.readyLine();
+    }
+
+    @Override
     public long serverPid() {
         return process.pid();
     }

@@ -12,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 /** A server the runner starts as its own process and stops by its pid. */
 final class ServerProcess implements AutoCloseable {
     private final Process process;
+    private final String readyLine;
 
-    private ServerProcess(Process process) {
+    private ServerProcess(Process process, String readyLine) {
         this.process = process;
+        this.readyLine = readyLine;
     }
 
     /** Starts {@code command} and waits for a line containing {@code ready}. */
@@ -31,7 +33,7 @@ final class ServerProcess implements AutoCloseable {
         java.io.PrintStream copy = log == null || log.isBlank() ? null
                 : new java.io.PrintStream(new java.io.FileOutputStream(log, true), true, StandardCharsets.UTF_8);
         Process process = builder.start();
-        CompletableFuture<Void> up = new CompletableFuture<>();
+        CompletableFuture<String> up = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                     StandardCharsets.UTF_8))) {
@@ -40,7 +42,7 @@ final class ServerProcess implements AutoCloseable {
                         copy.println(line);
                     }
                     if (line.contains(ready)) {
-                        up.complete(null);
+                        up.complete(line);
                     }
                 }
             } catch (IOException ignored) {
@@ -50,13 +52,19 @@ final class ServerProcess implements AutoCloseable {
         }, "server-output");
         reader.setDaemon(true);
         reader.start();
+        String line;
         try {
-            up.get(60, TimeUnit.SECONDS);
+            line = up.get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             process.destroyForcibly(); // never leave a server that did not come up running
             throw e;
         }
-        return new ServerProcess(process);
+        return new ServerProcess(process, line);
+    }
+
+    /** The line the server said it was ready with: it names the transport of the floor and of Tierline. */
+    String readyLine() {
+        return readyLine;
     }
 
     long pid() {

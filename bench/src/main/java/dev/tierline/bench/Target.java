@@ -15,6 +15,11 @@ interface Target extends AutoCloseable {
     /** Publishes a chat message from one participant to its session; never blocks. */
     void publish(int session, int participant, String payload);
 
+    /** What the server the runner started said when it was ready, or {@code null} for a service of the machine's. */
+    default String startLine() {
+        return null;
+    }
+
     /** The server process to charge CPU to, or -1. */
     long serverPid();
 

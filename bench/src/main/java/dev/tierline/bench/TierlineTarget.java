@@ -207,6 +207,11 @@ final class TierlineTarget implements Target {
     }
 
     @Override
+    public String startLine() {
+        return process.readyLine();
+    }
+
+    @Override
     public long serverPid() {
         return process.pid();
     }
