@@ -46,4 +46,32 @@ class ConnectionSendTest {
         assertThat(channel.isOpen()).as("closed once the close frame is out").isFalse();
         channel.finishAndReleaseAll();
     }
+
+    /**
+     * A close must not wait for its close frame to be written: for a reader that takes nothing it
+     * never is. The close goes down the pipeline at once, where the WebSocket handler holds it
+     * until the frame is out or its forceCloseTimeoutMillis has passed (RelayInitializer); here,
+     * with no WebSocket handler, it closes the channel at once.
+     */
+    @Test
+    void aCloseDoesNotWaitForItsCloseFrameToBeWritten() {
+        // nearest the socket, a handler that takes writes and never completes them: a reader that stopped
+        io.netty.channel.ChannelOutboundHandlerAdapter stalled = new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+                io.netty.util.ReferenceCountUtil.release(msg);
+            }
+
+            @Override
+            public void flush(io.netty.channel.ChannelHandlerContext ctx) {
+            }
+        };
+        EmbeddedChannel channel = new EmbeddedChannel(stalled);
+        Connection connection = Connection.attach(channel, 64 * 1024, metrics);
+
+        connection.close(1001, "idle timeout: no answer to ping");
+        channel.runPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+        channel.finishAndReleaseAll();
+    }
 }
