@@ -85,8 +85,7 @@ public final class BenchRunner implements Callable<Integer> {
                 disk.syncs(), disk.p50Micros(), disk.p99Micros(), disk.p999Micros(), disk.maxMicros());
         extra.put("diskSync", disk);
         List<Row> rows = new ArrayList<>();
-        Map<String, String> startLines = new java.util.LinkedHashMap<>();
-        extra.put("startLines", startLines);
+        Map<String, String> startLines = new LinkedHashMap<>();
         for (String name : targets) {
             try (Target target = open(name, benchJar)) {
                 Workload workload = new Workload(shape, target);
@@ -165,7 +164,7 @@ public final class BenchRunner implements Callable<Integer> {
             System.out.println("journal on postgresql: skipped: " + e.getMessage());
         }
         print(rows, journal);
-        write(rows, journal, shape, extra);
+        write(rows, journal, shape, extra, startLines);
         return 0;
     }
 
@@ -369,16 +368,16 @@ public final class BenchRunner implements Callable<Integer> {
         return "-";
     }
 
-    private void write(List<Row> rows, List<JournalBench.Result> journal, Workload.Shape shape, Map<String, Object> extra)
+    /** @param startLines what each server the runner started said it was ready with (it names the transport) */
+    private void write(List<Row> rows, List<JournalBench.Result> journal, Workload.Shape shape, Map<String, Object> extra,
+                       Map<String, String> startLines)
             throws Exception {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         root.put("date", Instant.now().toString()).put("cores", Runtime.getRuntime().availableProcessors());
         root.putPOJO("workload", shape);
-        Map<String, Object> tierline = new LinkedHashMap<>(extra);
-        // what each server the runner started said it was ready with (the transport it runs on)
-        root.set("startLines", json.valueToTree(tierline.remove("startLines")));
-        root.set("tierline", json.valueToTree(tierline));
+        root.set("startLines", json.valueToTree(startLines));
+        root.set("tierline", json.valueToTree(extra));
         ArrayNode results = root.putArray("results");
         for (Row r : rows) {
             Workload.Phase p = r.phase();

@@ -1,5 +1,6 @@
 package dev.tierline.bench;
 
+import dev.tierline.server.relay.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,13 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.IoHandlerFactory;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -41,12 +36,13 @@ public final class FloorRelay {
         // as Tierline's server runs (its Launcher): without the leak detector's sampled stack traces
         System.getProperties().putIfAbsent("io.netty.leakDetection.level", "disabled");
         int port = Integer.parseInt(args[0]);
-        boolean epoll = !"nio".equals(System.getenv("BENCH_FLOOR_TRANSPORT")) && Epoll.isAvailable();
-        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2 * Runtime.getRuntime().availableProcessors(), io);
+        // the transport Tierline's server would take here (its ioTransport=auto), unless BENCH_FLOOR_TRANSPORT=nio
+        Transport transport = Transport.choose("nio".equals(System.getenv("BENCH_FLOOR_TRANSPORT")) ? "nio" : "auto");
+        EventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(2 * Runtime.getRuntime().availableProcessors(),
+                transport.ioHandlers());
         Map<String, ChannelGroup> sessions = new ConcurrentHashMap<>();
-        Channel server = new ServerBootstrap().group(boss, workers).channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+        Channel server = new ServerBootstrap().group(boss, workers).channel(transport.serverChannel())
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -73,7 +69,7 @@ public final class FloorRelay {
                                 });
                     }
                 }).bind("127.0.0.1", port).sync().channel();
-        System.out.println("floor relay listening on ws://127.0.0.1:" + port + "/ws (" + (epoll ? "epoll" : "nio") + ")");
+        System.out.println("floor relay listening on ws://127.0.0.1:" + port + "/ws (" + transport.label() + ")");
         System.out.flush();
         server.closeFuture().sync();
     }

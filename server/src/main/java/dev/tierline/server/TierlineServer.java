@@ -222,7 +222,7 @@ public final class TierlineServer implements AutoCloseable {
 
     /** {@code epoll} or {@code nio}: the transport the relay's event loops run on ({@code ioTransport}). */
     public String transport() {
-        return relay.transport().name().toLowerCase(java.util.Locale.ROOT);
+        return relay.transport().label();
     }
 
     public RelayMetrics metrics() {

@@ -60,7 +60,7 @@ public final class RelayServer implements AutoCloseable {
         boss = new MultiThreadIoEventLoopGroup(1, transport.ioHandlers());
         workers = new MultiThreadIoEventLoopGroup(threads, transport.ioHandlers());
         org.slf4j.LoggerFactory.getLogger(RelayServer.class).info("{} event loops on Netty's {} transport", threads,
-                transport.name().toLowerCase(java.util.Locale.ROOT));
+                transport.label());
         ProtocolCodec codec = ProtocolCodec.create(new CodecLimits(config.maxJsonDepth(), config.maxStringLength()));
         KeyGuessLimiter keyGuesses = new KeyGuessLimiter(config.keyGuessesPerMinute());
         hub = new SessionHub(config, codec, keys, invitations, metrics, journal, knowledge);

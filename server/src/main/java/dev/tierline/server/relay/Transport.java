@@ -25,11 +25,16 @@ public enum Transport {
         return !"nio".equals(setting) && Epoll.isAvailable() ? EPOLL : NIO;
     }
 
-    IoHandlerFactory ioHandlers() {
+    /** {@code epoll} or {@code nio}, as the setting and the start line say it. */
+    public String label() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public IoHandlerFactory ioHandlers() {
         return this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     }
 
-    Class<? extends ServerChannel> serverChannel() {
+    public Class<? extends ServerChannel> serverChannel() {
         return this == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }
 }
