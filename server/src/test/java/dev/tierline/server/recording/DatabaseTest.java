@@ -3,6 +3,7 @@ package dev.tierline.server.recording;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,7 +69,7 @@ class DatabaseTest {
         long largest = 0;
         int catchUps = 0;
         byte[] blob = new byte[256 * 1024];
-        try (Database db = Database.open("", null, null, 2, dir, 4096); // 16 MiB, not the default's 128
+        try (Database db = Database.open("", null, null, 2, dir, 4096, Database.FileSync.FDATASYNC); // 16 MiB, not 128
              Connection c = db.dataSource().getConnection()) {
             c.createStatement().execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY, body BLOB)");
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO scratch (body) VALUES (?)")) {
@@ -88,5 +91,60 @@ class DatabaseTest {
         assertThat(written).isGreaterThanOrEqualTo(400L << 20);
         assertThat(largest).as("largest write-ahead log seen, in bytes").isLessThan(96L << 20);
         assertThat(catchUps).as("catch-ups the writer reported having run").isPositive();
+    }
+
+    /**
+     * The writer's catch-up is the checkpoint that copies the whole log, the one SQLite ends by
+     * syncing the database file. Unless the checkpointer synced the file first, that sync carried
+     * every page copied since the log last started over, and the writer waited for it. The sync
+     * must not cost SQLite its locks: closing a second descriptor of the file would drop them all.
+     */
+    @Test
+    void theCheckpointerSyncsTheDatabaseFileBeforeEachCatchUpAndKeepsSqlitesLocks(@TempDir Path dir)
+            throws Exception {
+        AtomicInteger synced = new AtomicInteger();
+        Database.FileSync counting = file -> {
+            synced.incrementAndGet();
+            Database.FileSync.FDATASYNC.sync(file);
+        };
+        Path file = dir.resolve("tierline.db");
+        int catchUps = 0;
+        byte[] blob = new byte[256 * 1024];
+        try (Database db = Database.open("", null, null, 2, dir, 1024, counting); // 4 MiB of log
+             Connection c = db.dataSource().getConnection()) {
+            c.createStatement().execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY, body BLOB)");
+            assumeTrue(Files.isReadable(Path.of("/proc/locks")), "a kernel that lists its file locks");
+            assertThat(posixLocksHeldOn(file)).as("SQLite's locks on the database file at the start").isPositive();
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO scratch (body) VALUES (?)")) {
+                for (int i = 0; catchUps < 3; i++) {
+                    assertThat(i).as("commits before three catch-ups").isLessThan(5_000);
+                    new Random(i).nextBytes(blob);
+                    insert.setBytes(1, blob);
+                    insert.executeUpdate();
+                    int syncsBefore = synced.get();
+                    if (db.afterJournalCommit().run(c)) {
+                        catchUps++;
+                        assertThat(syncsBefore).as("database file syncs before catch-up " + catchUps)
+                                .isGreaterThanOrEqualTo(catchUps);
+                    }
+                    if (i % 100 == 99) {
+                        c.createStatement().execute("DELETE FROM scratch");
+                    }
+                }
+            }
+            assertThat(posixLocksHeldOn(file)).as("SQLite's locks on the database file after the syncs").isPositive();
+        }
+    }
+
+    /** POSIX locks this process holds on the file, from the kernel's list of them. */
+    private static long posixLocksHeldOn(Path file) throws Exception {
+        long inode = (Long) Files.getAttribute(file, "unix:ino");
+        String pid = Long.toString(ProcessHandle.current().pid());
+        // "1: POSIX  ADVISORY  READ 4711 08:01:123456 1073741826 1073742335"
+        return Files.readAllLines(Path.of("/proc/locks")).stream()
+                .map(line -> line.replace("->", "").trim().split("\\s+"))
+                .filter(f -> f.length >= 6 && f[1].equals("POSIX") && f[4].equals(pid)
+                        && f[5].endsWith(":" + inode))
+                .count();
     }
 }
