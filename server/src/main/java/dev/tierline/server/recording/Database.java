@@ -91,11 +91,11 @@ public final class Database implements AutoCloseable {
                     .locations("classpath:db/migration", sqlite ? "classpath:db/migration-sqlite"
                             : "classpath:db/migration-postgresql")
                     .load().migrate();
+            return new Database(dataSource, sqlite, restartFrames, fileSync);
         } catch (RuntimeException e) {
             dataSource.close();
             throw e;
         }
-        return new Database(dataSource, sqlite, restartFrames, fileSync);
     }
 
     /**
@@ -138,9 +138,12 @@ public final class Database implements AutoCloseable {
         private final int restartFrames;
         private final FileSync fileSync;
         /**
-         * The main database file, or {@code null} when SQLite names none (an in-memory database).
-         * Opened once and closed only after every SQLite connection: closing any descriptor of a
-         * file drops all the POSIX locks the process holds on it, SQLite's shared lock included.
+         * The main database file, or {@code null} when SQLite names none (an in-memory database)
+         * or it cannot be opened. Opened once and closed only after every SQLite connection:
+         * closing any descriptor of a file drops all the POSIX locks the process holds on it,
+         * SQLite's shared lock included. So this thread is never interrupted either, since an
+         * interrupt during {@code force} closes the channel. (On Windows the JDK's force on a
+         * read-only handle does nothing, and the catch-up's own sync does all, as before.)
          */
         private final FileChannel file;
         private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -149,6 +152,7 @@ public final class Database implements AutoCloseable {
             return t;
         });
         private volatile boolean catchUpDue;
+        private boolean stopped;
 
         Checkpointer(DataSource dataSource, int restartFrames, FileSync fileSync) {
             this.dataSource = dataSource;
@@ -172,7 +176,10 @@ public final class Database implements AutoCloseable {
                     }
                     catchUpDue = true;
                 }
-            } catch (SQLException | IOException | RuntimeException e) {
+            } catch (IOException e) {
+                // SQLite's own sync at the catch-up tries again; an old kernel may tell only one descriptor of the error
+                log.warn("syncing the SQLite database file failed: {}", e.toString());
+            } catch (SQLException | RuntimeException e) {
                 // the journal notices a broken database itself; here a missed checkpoint only means a longer log
                 log.debug("WAL checkpoint skipped: {}", e.getMessage());
             }
@@ -216,8 +223,10 @@ public final class Database implements AutoCloseable {
                     }
                 }
                 return null;
-            } catch (SQLException | IOException e) {
-                throw new IllegalStateException("cannot open the SQLite database file to sync it", e);
+            } catch (SQLException | IOException | RuntimeException e) {
+                // only the catch-up's speed depends on it: SQLite syncs the file itself at the catch-up
+                log.warn("cannot open the SQLite database file to sync it beside the writer: {}", e.toString());
+                return null;
             }
         }
 
@@ -234,18 +243,19 @@ public final class Database implements AutoCloseable {
             }
         }
 
+        /** Cancels the passes to come and waits for one under way, without interrupting it (see {@link #file}). */
         void stop() {
-            thread.shutdownNow();
+            thread.shutdown();
             try {
-                thread.awaitTermination(5, TimeUnit.SECONDS);
+                stopped = thread.awaitTermination(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
 
-        /** Once SQLite's connections are closed: see {@link #file}. */
+        /** Once SQLite's connections are closed, and only when no pass can still be syncing: see {@link #file}. */
         void closeFile() {
-            if (file != null) {
+            if (file != null && stopped) {
                 try {
                     file.close();
                 } catch (IOException e) {
