@@ -62,7 +62,7 @@ public final class BenchRunner implements Callable<Integer> {
      */
     private record Row(String target, Workload.Phase phase, List<Long> p99Runs, double warmupSeconds,
             CommitTimes.Figures commits, CommitTimes.Figures durable, CommitTimes.Holds catchUps,
-            List<Double> jitShares) {}
+            List<Double> jitShares, List<Host> hosts) {}
 
     @Override
     public Integer call() throws Exception {
@@ -105,10 +105,10 @@ public final class BenchRunner implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "%s: warmed up for %.0f s%n", target.name(), warmed);
                 }
                 Measured saturation = measure(target.serverPid(), () -> workload.saturation(saturationSeconds));
-                System.out.printf(Locale.ROOT, "%s saturation: JIT compilers' share of the server's CPU %.1f %%%n",
-                        target.name(), saturation.jitShare());
+                System.out.printf(Locale.ROOT, "%s saturation: JIT compilers' share of the server's CPU %.1f %%; machine: %s%n",
+                        target.name(), saturation.jitShare(), saturation.host());
                 rows.add(new Row(target.name(), saturation.phase(), List.of(), warmed, null, null, null,
-                        List.of(saturation.jitShare())));
+                        List.of(saturation.jitShare()), List.of(saturation.host())));
                 double settled = 0;
                 if (warmupSeconds > 0) {
                     double slice = Math.min(4, warmupSeconds);
@@ -215,12 +215,34 @@ public final class BenchRunner implements Callable<Integer> {
     }
 
     /** A phase, and the share of the server's CPU its JIT compilers took in it. */
-    private record Measured(Workload.Phase phase, double jitShare) {}
+    private record Measured(Workload.Phase phase, double jitShare, Host host) {}
+
+    /**
+     * The machine around a measured run: how busy its cores were, all processes together, and how
+     * much of them this generator took. On a shared 2-core host a run's latency is the host's as
+     * much as the server's; these say whether the cores were full while it ran.
+     */
+    record Host(double busyPercent, double generatorCores) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.0f %% busy, generator %.2f cores", busyPercent, generatorCores);
+        }
+    }
+
+    private static final long GENERATOR_PID = ProcessHandle.current().pid();
 
     private static Measured measure(long pid, Supplier<Workload.Phase> run) {
         long jit0 = Cpu.compilerMicros(pid);
+        long machine0 = Cpu.allProcessesMicros();
+        long generator0 = Cpu.micros(GENERATOR_PID);
+        long t0 = System.nanoTime();
         Workload.Phase phase = run.get();
-        return new Measured(phase, jitShare(Cpu.compilerMicros(pid) - jit0, phase));
+        double wallMicros = (System.nanoTime() - t0) / 1e3;
+        long machine1 = Cpu.allProcessesMicros();
+        double cores = Runtime.getRuntime().availableProcessors();
+        Host host = new Host(machine0 >= 0 && machine1 >= 0 ? Math.round(1000 * (machine1 - machine0) / wallMicros / cores) / 10.0 : 0,
+                Math.round(100 * (Cpu.micros(GENERATOR_PID) - generator0) / wallMicros) / 100.0);
+        return new Measured(phase, jitShare(Cpu.compilerMicros(pid) - jit0, phase), host);
     }
 
     /**
@@ -257,11 +279,13 @@ public final class BenchRunner implements Callable<Integer> {
         List<CommitTimes.Figures> waits = new ArrayList<>();
         List<CommitTimes.Holds> holds = new ArrayList<>();
         List<Double> jitShares = new ArrayList<>();
+        List<Host> hosts = new ArrayList<>();
         for (int i = 0; i < Math.max(1, runs); i++) {
             String before = metrics == null ? null : CommitTimes.scrape(metrics);
             Measured measured = measure(target.serverPid(), () -> workload.fixedRate(rate, rateSeconds));
             Workload.Phase phase = measured.phase();
             jitShares.add(measured.jitShare());
+            hosts.add(measured.host());
             phases.add(phase);
             if (metrics != null) {
                 String after = CommitTimes.scrape(metrics);
@@ -281,8 +305,9 @@ public final class BenchRunner implements Callable<Integer> {
         order.sort(java.util.Comparator.comparingLong(p99s::get));
         int median = order.get(order.size() / 2);
         long lostOrReordered = phases.stream().mapToLong(p -> p.lost() + p.duplicatedOrReordered()).sum();
-        System.out.printf(Locale.ROOT, "%s fixed-rate p99 of %d runs (us): %s; JIT compilers' share of the server's CPU (%%): %s%s%n",
-                target.name(), phases.size(), p99s, jitShares,
+        System.out.printf(Locale.ROOT, "%s fixed-rate p99 of %d runs (us): %s; JIT compilers' share of the server's CPU (%%): %s;"
+                        + " machine: %s%s%n",
+                target.name(), phases.size(), p99s, jitShares, hosts,
                 lostOrReordered > 0 ? "; lost or reordered in some run: " + lostOrReordered : "");
         for (int i = 0; i < commits.size(); i++) {
             CommitTimes.Figures c = commits.get(i);
@@ -294,7 +319,7 @@ public final class BenchRunner implements Callable<Integer> {
                     h.count(), h.totalMillis());
         }
         return new Row(target.name(), phases.get(median), p99s, settled, commits.isEmpty() ? null : commits.get(median),
-                waits.isEmpty() ? null : waits.get(median), holds.isEmpty() ? null : holds.get(median), jitShares);
+                waits.isEmpty() ? null : waits.get(median), holds.isEmpty() ? null : holds.get(median), jitShares, hosts);
     }
 
     /** The compilers' CPU as a percentage of the server's in {@code phase}, to one decimal; 0 where either is unknown. */
@@ -402,6 +427,9 @@ public final class BenchRunner implements Callable<Integer> {
             }
             // per measured run: a row whose server was still compiling is not a steady reading
             o.putPOJO("jitSharePercent", r.jitShares());
+            // per measured run, as above: the whole machine's busy share and the generator's own CPU
+            o.putPOJO("machineBusyPercent", r.hosts().stream().map(Host::busyPercent).toList());
+            o.putPOJO("generatorCores", r.hosts().stream().map(Host::generatorCores).toList());
             if (r.commits() != null) {
                 o.putPOJO("journalCommits", r.commits());
                 o.putPOJO("journalDurable", r.durable());
