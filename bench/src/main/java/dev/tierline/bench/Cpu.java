@@ -3,6 +3,7 @@ package dev.tierline.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 /** CPU time a process has used, from /proc: steadier than throughput on a shared machine. */
 final class Cpu {
@@ -32,19 +33,31 @@ final class Cpu {
         if (pid <= 0) {
             return -1;
         }
-        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        return microsUnder(Path.of("/proc", Long.toString(pid), "task"), entry -> true, stat -> {
+            String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+            return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+        });
+    }
+
+    /**
+     * utime + stime summed over the entries of a /proc folder whose name and stat line pass the
+     * filters, in microseconds; -1 when the folder cannot be listed. An entry that ends between
+     * the listing and the read is left out: a thread or process that ended has no more to add.
+     */
+    private static long microsUnder(Path dir, Predicate<String> entryName, Predicate<String> stat) {
         long ticks = 0;
-        try (var threads = Files.list(tasks)) {
-            for (Path task : (Iterable<Path>) threads::iterator) {
+        try (var entries = Files.list(dir)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (!entryName.test(entry.getFileName().toString())) {
+                    continue;
+                }
                 try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-                        ticks += ticks(stat);
+                    String line = Files.readString(entry.resolve("stat"));
+                    if (stat.test(line)) {
+                        ticks += ticks(line);
                     }
                 } catch (IOException e) {
-                    // the thread ended between the listing and the read: a compiler thread that
-                    // ends has nothing more to compile
+                    // ended between the listing and the read
                 }
             }
             return ticks * 1_000_000 / TICKS_PER_SECOND;
@@ -68,22 +81,8 @@ final class Cpu {
      * loop to within 3 %. A process that starts and ends within the run is missed.
      */
     static long allProcessesMicros() {
-        long ticks = 0;
-        try (var entries = Files.list(Path.of("/proc"))) {
-            for (Path entry : (Iterable<Path>) entries::iterator) {
-                String name = entry.getFileName().toString();
-                if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
-                    try {
-                        ticks += ticks(Files.readString(entry.resolve("stat")));
-                    } catch (IOException | RuntimeException e) {
-                        // the process ended between the listing and the read
-                    }
-                }
-            }
-            return ticks * 1_000_000 / TICKS_PER_SECOND;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
+        return microsUnder(Path.of("/proc"), name -> !name.isEmpty() && name.chars().allMatch(Character::isDigit),
+                stat -> true);
     }
 
     /** The pid of a running program by name (for services this machine runs), or -1. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,7 +13,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,9 +148,9 @@ class DatabaseTest {
     /** Closing the database must not end a sync under way by interrupting it: that closes the channel, and SQLite's locks with it. */
     @Test
     void closingTheDatabaseWaitsForASyncUnderWayInsteadOfInterruptingIt(@TempDir Path dir) throws Exception {
-        java.util.concurrent.CountDownLatch syncing = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicReference<Throwable> syncEnded = new java.util.concurrent.atomic.AtomicReference<>();
+        CountDownLatch syncing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<Throwable> syncEnded = new AtomicReference<>();
         Database.FileSync slow = file -> {
             syncing.countDown();
             try {
@@ -155,7 +158,7 @@ class DatabaseTest {
                 release.await();
                 Database.FileSync.FDATASYNC.sync(file);
                 syncEnded.set(new Throwable("completed"));
-            } catch (InterruptedException | java.io.IOException e) {
+            } catch (InterruptedException | IOException e) {
                 syncEnded.set(e);
                 Thread.currentThread().interrupt();
             }
@@ -170,9 +173,9 @@ class DatabaseTest {
         }
     }
 
-    private static void closeDuringASync(Database db, byte[] blob, java.util.concurrent.CountDownLatch syncing,
-                                         java.util.concurrent.CountDownLatch release,
-                                         java.util.concurrent.atomic.AtomicReference<Throwable> syncEnded)
+    private static void closeDuringASync(Database db, byte[] blob, CountDownLatch syncing,
+                                         CountDownLatch release,
+                                         AtomicReference<Throwable> syncEnded)
             throws Exception {
         try (Connection c = db.dataSource().getConnection()) {
             c.createStatement().execute("CREATE TABLE scratch (id INTEGER PRIMARY KEY, body BLOB)");
