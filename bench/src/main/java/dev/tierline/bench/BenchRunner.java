@@ -84,6 +84,11 @@ public final class BenchRunner implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "disk: %d syncs of 4 KiB written in place, alone: p50 %d us, p99 %d us, p99.9 %d us, max %d us%n",
                 disk.syncs(), disk.p50Micros(), disk.p99Micros(), disk.p999Micros(), disk.maxMicros());
         extra.put("diskSync", disk);
+        WakeupProbe.Result wakeup = WakeupProbe.run(quick ? 2 : 10);
+        System.out.printf(Locale.ROOT, "wake-up: %,d sleeps of 1 ms, alone, overran by p50 %d us, p99 %d us, p99.9 %d us,"
+                + " max %d us; %d by over 2 ms%n", wakeup.sleeps(), wakeup.p50Micros(), wakeup.p99Micros(),
+                wakeup.p999Micros(), wakeup.maxMicros(), wakeup.over2MsCount());
+        extra.put("wakeup", wakeup);
         List<Row> rows = new ArrayList<>();
         Map<String, String> startLines = new LinkedHashMap<>();
         for (String name : targets) {

@@ -82,6 +82,10 @@ final class Workload implements Target.Sink {
         delivered.increment();
         if (!saturating) {
             latency.recordValue(Math.max(0, (now - intended) / 1000));
+            Timeline t = timeline;
+            if (t != null) {
+                t.record(intended, now - intended);
+            }
         } else if (deliveries.incrementAndGet(sender * RING + seq % RING) == shape.participants() - 1) {
             deliveries.set(sender * RING + seq % RING, 0);
             if (!stopped) {
@@ -126,6 +130,8 @@ final class Workload implements Target.Sink {
                 phase.deliveredPerSecond(), phase.lost(), reordered.sum() - reordered0, null, phase.cpuMicrosPerDelivery());
     }
 
+    private volatile Timeline timeline;
+
     /** Open loop: messages are due at fixed times; latency counts from when each was due. */
     Phase fixedRate(double perSecond, double seconds) {
         long delivered0 = delivered.sum();
@@ -135,6 +141,7 @@ final class Workload implements Target.Sink {
         stopped = false;
         long cpu0 = Cpu.micros(target.serverPid());
         long start = System.nanoTime();
+        timeline = Timeline.ifRequested(start, seconds);
         long total = (long) (perSecond * seconds);
         double spacing = 1e9 / perSecond;
         for (long j = 0; j < total; j++) {
@@ -149,6 +156,11 @@ final class Workload implements Target.Sink {
         long elapsed = System.nanoTime() - start;
         long cpu = Cpu.micros(target.serverPid()) - cpu0;
         stopped = true;
+        Timeline t = timeline;
+        timeline = null;
+        if (t != null) {
+            t.append(target.name() + ", fixed " + (int) perSecond + "/s for " + seconds + " s");
+        }
         Phase phase = phase("fixed " + (int) perSecond + "/s", elapsed, published.sum() - published0,
                 delivered.sum() - delivered0, latency.getIntervalHistogram(), cpu);
         return new Phase(phase.mode(), phase.seconds(), phase.published(), phase.delivered(), phase.publishedPerSecond(),
