@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * steady queue from a stall, nor a stall of the server's from one of the machine's: on the AMD host
  * of 2026-12-06 this showed the floor and Tierline alike stalled about every 540 ms, the floor for
  * 5-20 ms and Tierline for 20-80 ms. Kept only when {@code BENCH_TIMELINE} names a file, to which
- * each run appends "ms-from-start worst-us over-5-ms" lines after a "#" header.
+ * each run appends "ms-from-start worst-us over-5-ms" lines after a "#" header. The header gives the
+ * run's start on {@code System.nanoTime}'s clock (CLOCK_MONOTONIC on Linux), which is ftrace's
+ * "mono" clock, so kernel traces line up with it.
  */
 final class Timeline {
     private static final long BUCKET_NANOS = 10_000_000L;
@@ -55,7 +57,8 @@ final class Timeline {
     }
 
     void append(String what) {
-        StringBuilder out = new StringBuilder("# ").append(what).append(" at ").append(Instant.now()).append('\n');
+        StringBuilder out = new StringBuilder("# ").append(what).append(" at ").append(Instant.now())
+                .append(", started at nanoTime ").append(startNanos).append('\n');
         for (int b = 0; 2 * b + 1 < cells.length(); b++) {
             out.append(b * BUCKET_NANOS / 1_000_000).append(' ').append(cells.get(2 * b)).append(' ')
                     .append(cells.get(2 * b + 1)).append('\n');
