@@ -21,17 +21,21 @@ final class Timeline {
     private static final long BUCKET_NANOS = 10_000_000L;
     private static final long SLOW_NANOS = 5_000_000L;
 
+    private final Path file;
     private final long startNanos;
     private final AtomicLongArray cells; // per bucket: worst latency (µs), then the count over SLOW_NANOS
 
-    Timeline(long startNanos, double seconds) {
+    /** @param file where {@link #append} writes, or {@code null} for a timeline that is only read */
+    Timeline(Path file, long startNanos, double seconds) {
+        this.file = file;
         this.startNanos = startNanos;
         this.cells = new AtomicLongArray(2 * (int) Math.ceil(seconds * 1e9 / BUCKET_NANOS + 100));
     }
 
     /** @return a timeline if the environment asks for one, else {@code null} */
     static Timeline ifRequested(long startNanos, double seconds) {
-        return System.getenv("BENCH_TIMELINE") == null ? null : new Timeline(startNanos, seconds);
+        String file = System.getenv("BENCH_TIMELINE");
+        return file == null ? null : new Timeline(Path.of(file), startNanos, seconds);
     }
 
     void record(long intendedNanos, long latencyNanos) {
@@ -57,6 +61,9 @@ final class Timeline {
     }
 
     void append(String what) {
+        if (file == null) {
+            return;
+        }
         StringBuilder out = new StringBuilder("# ").append(what).append(" at ").append(Instant.now())
                 .append(", started at nanoTime ").append(startNanos).append('\n');
         for (int b = 0; 2 * b + 1 < cells.length(); b++) {
@@ -64,7 +71,7 @@ final class Timeline {
                     .append(cells.get(2 * b + 1)).append('\n');
         }
         try {
-            Files.writeString(Path.of(System.getenv("BENCH_TIMELINE")), out, StandardOpenOption.CREATE,
+            Files.writeString(file, out, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
             System.err.println("timeline not written: " + e);

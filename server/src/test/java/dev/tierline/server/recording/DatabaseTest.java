@@ -190,7 +190,10 @@ class DatabaseTest {
         }
         Thread closer = new Thread(db::close, "closer");
         closer.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() != Thread.State.RUNNABLE);
+        // waiting in stop()'s awaitTermination (past where shutdownNow() would have interrupted the
+        // sync), or already done, which only an interrupted sync would let it be
+        await().atMost(Duration.ofSeconds(10)).until(() -> closer.getState() == Thread.State.TIMED_WAITING
+                || closer.getState() == Thread.State.TERMINATED);
         release.countDown();
         closer.join(10_000);
         assertThat(closer.isAlive()).as("close returned").isFalse();
