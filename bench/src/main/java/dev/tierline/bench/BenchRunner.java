@@ -80,6 +80,8 @@ public final class BenchRunner implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%s, %d cores: %d sessions x %d participants, %d-byte chat, window %d, %.0f msgs/s%n",
                 Instant.now(), Runtime.getRuntime().availableProcessors(), sessions, participants, bytes, window, rate);
         Map<String, Object> extra = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> refusedByTarget = new LinkedHashMap<>();
+        extra.put("refusedPublishes", refusedByTarget);
         DiskProbe.Result disk = DiskProbe.run(quick ? 200 : 2000);
         System.out.printf(Locale.ROOT, "disk: %d syncs of 4 KiB written in place, alone: p50 %d us, p99 %d us, p99.9 %d us, max %d us%n",
                 disk.syncs(), disk.p50Micros(), disk.p99Micros(), disk.p999Micros(), disk.maxMicros());
@@ -122,6 +124,12 @@ public final class BenchRunner implements Callable<Integer> {
                     System.out.printf(Locale.ROOT, "%s: settled at the fixed rate for %.0f s%n", target.name(), settled);
                 }
                 rows.add(medianOf(target, workload, rateRuns, settled));
+                Map<String, Long> refusals = target.refusals();
+                if (!refusals.isEmpty()) {
+                    System.out.printf(Locale.ROOT, "%s: chat messages the server refused, by code and first message: %s%n",
+                            target.name(), refusals);
+                    refusedByTarget.put(target.name(), refusals);
+                }
             } catch (Exception e) {
                 System.out.println(name + ": skipped: " + e);
             }

@@ -1,6 +1,8 @@
 package dev.tierline.bench;
 
 /** Something the workload runs against: a relay, a broker, Tierline. */
+import java.util.Map;
+
 interface Target extends AutoCloseable {
     /** Where messages received by a participant go. Called on network threads, one per connection. */
     interface Sink {
@@ -18,6 +20,15 @@ interface Target extends AutoCloseable {
     /** What the server the runner started said when it was ready, or {@code null} for a service of the machine's. */
     default String startLine() {
         return null;
+    }
+
+    /**
+     * The published messages the server answered with an error since it started, by error code
+     * and the first message given with that code: a lost delivery the server refused on purpose
+     * is told apart from one it dropped. Empty for the peers, which answer no publish.
+     */
+    default Map<String, Long> refusals() {
+        return Map.of();
     }
 
     /** The server process to charge CPU to, or -1. */

@@ -33,6 +33,7 @@ final class TierlineTarget implements Target {
     private final WsConnections connections = new WsConnections();
     private final Map<String, CompletableFuture<JsonNode>> replies = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final Refusals refusals = new Refusals();
     private Channel[][] channels;
     private String[] sessionIds;
     /** The newest seq each participant has seen, and the token it said hello with (for the resume measurement). */
@@ -140,7 +141,12 @@ final class TierlineTarget implements Target {
         if (text.startsWith("{\"v\":1,\"type\":\"ack\"") || text.startsWith("{\"v\":1,\"type\":\"welcome\"")
                 || text.startsWith("{\"v\":1,\"type\":\"error\"")) {
             int re = text.indexOf("\"re\":\"") + 6;
-            CompletableFuture<JsonNode> waiting = replies.remove(text.substring(re, text.indexOf('"', re)));
+            String id = text.substring(re, text.indexOf('"', re));
+            if (id.startsWith("m") && text.startsWith("{\"v\":1,\"type\":\"error\"")) {
+                refusals.count(text);
+                return;
+            }
+            CompletableFuture<JsonNode> waiting = replies.remove(id);
             if (waiting != null) {
                 try {
                     waiting.complete(JSON.readTree(text));
@@ -149,6 +155,11 @@ final class TierlineTarget implements Target {
                 }
             }
         }
+    }
+
+    @Override
+    public Map<String, Long> refusals() {
+        return refusals.counts();
     }
 
     private CompletableFuture<JsonNode> command(Channel ch, String type, String session, Map<String, Object> body) {
