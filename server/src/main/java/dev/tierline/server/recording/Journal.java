@@ -124,6 +124,7 @@ public final class Journal implements AutoCloseable {
     /** How often a writer waiting to fill a batch looks whether it is full. */
     private static final long FILL_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private final BlockingQueue<Pending> queue;
+    private final int queueCapacity;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** Chain head of every session with events in flight or recently written (writer thread only). */
     private final Map<String, JournalStore.Head> heads = new HashMap<>();
@@ -163,6 +164,7 @@ public final class Journal implements AutoCloseable {
         this.maxWaitNanos = maxWait.toNanos();
         this.linger = linger;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.queueCapacity = queueCapacity;
         this.writer = new Thread(this::run, "tierline-journal");
         writer.setDaemon(true);
         writer.start();
@@ -233,6 +235,18 @@ public final class Journal implements AutoCloseable {
             done.completeExceptionally(new OverloadedException("the journal is behind (its queue is full)"));
         }
         return done;
+    }
+
+    /**
+     * Whether more than half the queue is free. Async recording delivers an event before it is
+     * queued and cannot take it back, so it runs ahead of the journal only while this holds; past
+     * it, commands wait for their commit as in strict mode, and their senders' windows bound them.
+     * A bound per session alone did not do: 256 sessions, each its whole async backlog ahead of a
+     * slow disk, filled the default queue, and the event that found it full was delivered but
+     * unrecorded, which impairs its session.
+     */
+    public boolean roomToRunAhead() {
+        return queue.remainingCapacity() > queueCapacity / 2;
     }
 
     /**

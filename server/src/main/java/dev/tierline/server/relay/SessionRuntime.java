@@ -239,9 +239,10 @@ final class SessionRuntime {
 
     /**
      * Records and delivers in the order the recording mode asks for. Async mode falls back to the
-     * strict order for a session whose journal backlog passes {@link #ASYNC_BACKLOG} events, until
-     * it catches up: the clients' windows then bound what waits for the journal, as in strict
-     * mode, instead of the journal's queue overflowing.
+     * strict order for a session whose journal backlog passes {@link #ASYNC_BACKLOG} events, or
+     * while the journal's queue is more than half taken ({@link Journal#roomToRunAhead}), until it
+     * catches up: the clients' windows then bound what waits for the journal, as in strict mode,
+     * instead of the journal's queue overflowing under events already delivered.
      */
     private void commit(List<Event> stamped, Connection connection, Runnable onDelivered, Consumer<String> onRefused) {
         if (stamped.isEmpty()) {
@@ -251,7 +252,7 @@ final class SessionRuntime {
         long last = stamped.get(stamped.size() - 1).seq();
         List<EntryCodec.Prepared> prepared = hub.journal().prepare(stamped);
         if (hub.config().recordingMode() == RecordingMode.ASYNC && recording.isEmpty()
-                && delivered.seq() - tail.durableSeq() < ASYNC_BACKLOG) {
+                && delivered.seq() - tail.durableSeq() < ASYNC_BACKLOG && hub.journal().roomToRunAhead()) {
             deliver(stamped, prepared, connection);
             onDelivered.run();
             hub.journal().append(stamped, prepared).whenCompleteAsync((ok, error) -> {

@@ -144,39 +144,56 @@ class JournalOverloadIT {
         }
     }
 
+    /**
+     * Async mode delivers an event before it is queued and cannot take it back, so an event that
+     * then found the queue full was delivered but unrecorded: the session went impaired and
+     * refused chat until the journal caught up. With the default queue (65,536) that took no more
+     * than 256 sessions each a full async backlog (256) ahead of a slow disk; in the bench, one
+     * fixed-rate run lost 216 deliveries so. Past half the queue async mode now waits for the
+     * journal like strict mode, and what does not fit is refused as overload, not impairment.
+     */
     @Test
-    void asyncModeRecordsWhatItDeliveredOnceTheJournalCatchesUpAndRecoversByItself() throws Exception {
+    void asyncModeWaitsForTheJournalOncePastHalfItsQueueAndIsNeverImpairedByOverload() throws Exception {
         start("async");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
             String session = openWithUser(owner, user);
 
-            // async delivers first: the one past the queue is delivered, then cannot be queued
             List<String> ids = holdAndPileUp(owner, session, QUEUE + 1);
-            user.awaitMessage(JournalOverloadIT::impaired);
-            for (String id : ids) {
-                assertThat(owner.awaitReply(id).path("type").asText()).isEqualTo("ack");
+            JsonNode overflow = owner.awaitReply(ids.get(QUEUE));
+            assertThat(overflow.path("code").asText()).as(overflow.toString()).isEqualTo("unavailable");
+            assertThat(overflow.path("message").asText()).contains("behind");
+            for (String id : ids.subList(0, QUEUE / 2)) {
+                assertThat(owner.awaitReply(id).path("type").asText()).as("within half the queue: acked before durable")
+                        .isEqualTo("ack");
             }
-            JsonNode refused = owner.command("chat.send", session, Map.of("text", "REFUSED while impaired"));
-            assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("unavailable");
+            assertThat(owner.received()).as("past half the queue: they wait for the journal, which is held")
+                    .noneMatch(m -> ids.subList(QUEUE / 2, QUEUE).contains(m.path("re").asText("")));
 
             release.countDown();
-            user.awaitMessage(m -> m.path("type").asText().equals("recording.status")
-                    && m.path("body").path("status").asText().equals("ok"));
+            long seq = owner.awaitReply(ids.get(QUEUE / 2 - 1)).path("seq").asLong();
+            for (String id : ids.subList(QUEUE / 2, QUEUE)) {
+                JsonNode ack = owner.awaitReply(id);
+                assertThat(ack.path("type").asText()).as(ack.toString()).isEqualTo("ack");
+                assertThat(ack.path("seq").asLong()).isEqualTo(++seq);
+            }
             JsonNode after = owner.command("chat.send", session, Map.of("text", "after the rush"));
             assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
-            assertThat(after.path("seq").asLong()).isEqualTo(owner.awaitReply(ids.get(QUEUE)).path("seq").asLong() + 1);
+            assertThat(after.path("seq").asLong()).as("decided on what was recorded, not on the refused command")
+                    .isEqualTo(seq + 1);
+            user.awaitMessage(m -> m.path("seq").asLong() == after.path("seq").asLong());
+            assertThat(user.received()).as("overload is not impairment").noneMatch(JournalOverloadIT::impaired);
 
             WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
-            List<String> lines = transcript(session);
-            List<String> chats = lines.stream().filter(l -> l.contains("\"chat.message\""))
+            List<String> chats = transcript(session).stream().filter(l -> l.contains("\"chat.message\""))
                     .map(l -> l.replaceAll(".*\"text\":\"([^\"]*)\".*", "$1")).toList();
             List<String> expected = new ArrayList<>(List.of("held in the writer"));
-            for (int i = 1; i <= QUEUE + 1; i++) {
+            for (int i = 1; i <= QUEUE; i++) {
                 expected.add("piled " + i);
             }
             expected.add("after the rush");
-            assertThat(chats).as("everything anyone was delivered, in order").containsExactlyElementsOf(expected);
+            assertThat(chats).as("everything anyone was delivered, in order, and not the refused one")
+                    .containsExactlyElementsOf(expected);
         }
     }
 
