@@ -1,8 +1,8 @@
 package dev.tierline.bench;
 
-/** Something the workload runs against: a relay, a broker, Tierline. */
 import java.util.Map;
 
+/** Something the workload runs against: a relay, a broker, Tierline. */
 interface Target extends AutoCloseable {
     /** Where messages received by a participant go. Called on network threads, one per connection. */
     interface Sink {

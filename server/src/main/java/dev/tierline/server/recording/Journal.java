@@ -241,8 +241,8 @@ public final class Journal implements AutoCloseable {
      * Whether more than half the queue is free. Async recording delivers an event before it is
      * queued and cannot take it back, so it runs ahead of the journal only while this holds; past
      * it, commands wait for their commit as in strict mode, and their senders' windows bound them.
-     * A bound per session alone did not do: 256 sessions, each its whole async backlog ahead of a
-     * slow disk, filled the default queue, and the event that found it full was delivered but
+     * A bound per session alone does not do: 256 sessions, each its whole async backlog ahead of
+     * a slow disk, fill the default queue, and an event that finds it full was delivered but is
      * unrecorded, which impairs its session.
      */
     public boolean roomToRunAhead() {

@@ -1,6 +1,7 @@
 package dev.tierline.server.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tierline.protocol.Actor;
@@ -18,17 +19,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Strict mode with a journal that cannot write (the database refuses every connection, as when it
- * is down or the disk is full): nothing proceeds unrecorded, everyone is told, and the session
- * goes on where it was once the journal recovers.
+ * A journal that cannot write (the database refuses every connection, as when it is down or the
+ * disk is full). Strict mode: nothing proceeds unrecorded, everyone is told, and the session goes
+ * on where it was once the journal recovers. Async mode: what was delivered before the failure
+ * showed is recorded once it recovers, in order.
  */
 class JournalFailureIT {
     @TempDir
@@ -37,17 +39,22 @@ class JournalFailureIT {
     private Database database;
     private TierlineServer server;
 
-    @BeforeEach
-    void start() throws Exception {
+    private void start(String mode) throws Exception {
         ServerConfig config = ConfigLoader.load(null, Map.of(), Map.of(Setting.PORT, "0",
-                Setting.DATA_DIR, dataDir.toString(), Setting.IO_THREADS, "2"));
+                Setting.DATA_DIR, dataDir.toString(), Setting.IO_THREADS, "2", Setting.RECORDING_MODE, mode));
         database = Database.open("", null, null, 4, dataDir);
         server = TierlineServer.start(config, database, breakable(database.dataSource()));
     }
 
     @AfterEach
     void stop() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static boolean status(JsonNode m, String status) {
+        return m.path("type").asText().equals("recording.status") && m.path("body").path("status").asText().equals(status);
     }
 
     /** The real data source, except that while {@code broken} every connection attempt and every commit fails. */
@@ -70,6 +77,7 @@ class JournalFailureIT {
 
     @Test
     void recordedCommandsAreRefusedWhileTheJournalCannotWriteAndTheSessionGoesOnAfter() throws Exception {
+        start("strict");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
             WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
@@ -109,6 +117,43 @@ class JournalFailureIT {
             TranscriptVerifier.Result result = TranscriptVerifier.verify(lines, server.journal().signer().publicKeys());
             assertThat(result.problems()).isEmpty();
             assertThat(String.join("\n", lines)).contains("recorded one", "recorded two").doesNotContain("NEVER-RECORDED");
+        }
+    }
+
+    @Test
+    void asyncModeRecordsWhatItDeliveredBeforeTheFailureShowedOnceTheJournalRecovers() throws Exception {
+        start("async");
+        try (RawClient owner = RawClient.connect(server.webSocketUri());
+             RawClient user = RawClient.connect(server.webSocketUri())) {
+            WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
+            JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-FAIL", "title", "disk"));
+            String session = created.path("body").path("session").asText();
+            WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+            WireSessions.assertAck(owner.command("chat.send", session, Map.of("text", "recorded one")), "ack");
+
+            broken = true;
+            JsonNode sent = owner.command("chat.send", session, Map.of("text", "delivered, then the disk failed"));
+            assertThat(sent.path("type").asText()).as("async: acked before it is recorded").isEqualTo("ack");
+            user.awaitMessage(m -> m.toString().contains("delivered, then the disk failed"));
+            user.awaitMessage(m -> status(m, "impaired"));
+            JsonNode refused = owner.command("chat.send", session, Map.of("text", "NEVER-RECORDED"));
+            assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("unavailable");
+
+            broken = false;
+            user.awaitMessage(m -> status(m, "ok"));
+            JsonNode after = owner.command("chat.send", session, Map.of("text", "recorded after"));
+            assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
+            assertThat(after.path("seq").asLong()).isEqualTo(sent.path("seq").asLong() + 1);
+
+            WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
+            var store = server.journal().store();
+            List<String> lines = await().atMost(Duration.ofSeconds(10)).until(
+                    () -> TranscriptFormats.jsonLines(store.entries(session), store.session(session)),
+                    l -> TranscriptVerifier.verify(l, server.journal().signer().publicKeys()).problems().isEmpty());
+            List<String> chats = lines.stream().filter(l -> l.contains("\"chat.message\""))
+                    .map(l -> l.replaceAll(".*\"text\":\"([^\"]*)\".*", "$1")).toList();
+            assertThat(chats).as("everything anyone was delivered, in order, and nothing refused")
+                    .containsExactly("recorded one", "delivered, then the disk failed", "recorded after");
         }
     }
 }

@@ -148,9 +148,10 @@ class JournalOverloadIT {
      * Async mode delivers an event before it is queued and cannot take it back, so an event that
      * then found the queue full was delivered but unrecorded: the session went impaired and
      * refused chat until the journal caught up. With the default queue (65,536) that took no more
-     * than 256 sessions each a full async backlog (256) ahead of a slow disk; in the bench, one
-     * fixed-rate run lost 216 deliveries so. Past half the queue async mode now waits for the
-     * journal like strict mode, and what does not fit is refused as overload, not impairment.
+     * than 256 sessions each a full async backlog (256) ahead of a slow disk, which fits the 216
+     * deliveries one fixed-rate run of the bench lost. Past half the queue async mode now waits
+     * for the journal like strict mode, and what does not fit is refused as overload, not
+     * impairment.
      */
     @Test
     void asyncModeWaitsForTheJournalOncePastHalfItsQueueAndIsNeverImpairedByOverload() throws Exception {
