@@ -70,6 +70,15 @@ class JournalFailureIT {
         return server.devTokens().mint(new Actor(id, id, role, tier), Duration.ofHours(1));
     }
 
+    /** The owner opens a session and the end user joins it; returns its id. */
+    private String openWithUser(RawClient owner, RawClient user) {
+        WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
+        JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-FAIL", "title", "disk"));
+        String session = created.path("body").path("session").asText();
+        WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+        return session;
+    }
+
     private HttpResponse<String> readyz() throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.httpUri().resolve("/readyz")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -80,10 +89,7 @@ class JournalFailureIT {
         start("strict");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
-            JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-FAIL", "title", "disk"));
-            String session = created.path("body").path("session").asText();
-            WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
+            String session = openWithUser(owner, user);
             long before = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
 
             broken = true;
@@ -125,11 +131,12 @@ class JournalFailureIT {
         start("async");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
-            JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-FAIL", "title", "disk"));
-            String session = created.path("body").path("session").asText();
-            WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
-            WireSessions.assertAck(owner.command("chat.send", session, Map.of("text", "recorded one")), "ack");
+            String session = openWithUser(owner, user);
+            long recorded = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
+            var store = server.journal().store();
+            // async: the ack came before the write; the failure must fall on the next chat, not on this one
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.entries(session).stream()
+                    .anyMatch(e -> e.seq() == recorded));
 
             broken = true;
             JsonNode sent = owner.command("chat.send", session, Map.of("text", "delivered, then the disk failed"));
@@ -146,7 +153,6 @@ class JournalFailureIT {
             assertThat(after.path("seq").asLong()).isEqualTo(sent.path("seq").asLong() + 1);
 
             WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
-            var store = server.journal().store();
             List<String> lines = await().atMost(Duration.ofSeconds(10)).until(
                     () -> TranscriptFormats.jsonLines(store.entries(session), store.session(session)),
                     l -> TranscriptVerifier.verify(l, server.journal().signer().publicKeys()).problems().isEmpty());

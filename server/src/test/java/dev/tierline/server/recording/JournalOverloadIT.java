@@ -48,6 +48,8 @@ class JournalOverloadIT {
         ServerConfig config = ConfigLoader.load(null, Map.of(), Map.of(Setting.PORT, "0",
                 Setting.DATA_DIR, dataDir.toString(), Setting.IO_THREADS, "2", Setting.RECORDING_MODE, mode,
                 Setting.JOURNAL_QUEUE_CAPACITY, Integer.toString(queue),
+                // async: the writer takes the held chat alone, not with what comes in while it waits to fill a batch
+                Setting.JOURNAL_ASYNC_MAX_WAIT, "PT0S",
                 // a burst of hundreds of chats from one connection is the point here
                 Setting.MESSAGES_PER_SECOND, "100000", Setting.MESSAGE_BURST, "100000"));
         Database database = Database.open("", null, null, 4, dataDir);
@@ -85,8 +87,17 @@ class JournalOverloadIT {
         return session;
     }
 
-    /** Holds the writer in a write of one chat, then sends {@code count} more without waiting; returns their ids. */
+    /**
+     * Holds the writer in a write of one chat, then sends {@code count} more without waiting;
+     * returns their ids. First waits until all the session has so far is written, so that the
+     * writer holds that chat alone and the queue is empty behind it (in async mode a reply comes
+     * before its events are durable).
+     */
     private List<String> holdAndPileUp(RawClient owner, String session, int count) throws InterruptedException {
+        long last = owner.command("chat.send", session, Map.of("text", "before the hold")).path("seq").asLong();
+        var store = server.journal().store();
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.entries(session).stream()
+                .anyMatch(e -> e.seq() == last));
         holding = true;
         owner.sendText(RawClient.envelope("held", "chat.send", session, Map.of("text", "held in the writer")));
         assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
@@ -188,7 +199,7 @@ class JournalOverloadIT {
             WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
             List<String> chats = transcript(session).stream().filter(l -> l.contains("\"chat.message\""))
                     .map(l -> l.replaceAll(".*\"text\":\"([^\"]*)\".*", "$1")).toList();
-            List<String> expected = new ArrayList<>(List.of("held in the writer"));
+            List<String> expected = new ArrayList<>(List.of("before the hold", "held in the writer"));
             for (int i = 1; i <= QUEUE; i++) {
                 expected.add("piled " + i);
             }
