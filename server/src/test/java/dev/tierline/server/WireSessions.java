@@ -30,6 +30,19 @@ public final class WireSessions {
         assertAck(user.command("session.join", created.session(), Map.of("key", created.key())), "ack");
     }
 
+    /**
+     * For a test that starts its own server: the owner says hello with {@code ownerToken} and opens
+     * a session on {@code ticket}, which the end user joins; returns the session's id.
+     */
+    public static String openWithUser(RawClient owner, String ownerToken, RawClient user, String ticket) {
+        assertAck(owner.hello(ownerToken), "welcome");
+        JsonNode created = owner.command("session.create", null, Map.of("ticket", ticket, "title", "test"));
+        assertAck(created, "ack");
+        Created session = new Created(created.path("body").path("session").asText(), created.path("body").path("key").asText());
+        joinAsUser(user, session);
+        return session.session();
+    }
+
     /** {@code inviter} invites a technician of {@code tier}, who says hello as {@code id} and joins. */
     public static void inviteAndJoin(ServerExtension server, RawClient inviter, RawClient joiner, String session, String id,
                               Tier tier, Map<String, Object> extra) {

@@ -70,15 +70,6 @@ class JournalFailureIT {
         return server.devTokens().mint(new Actor(id, id, role, tier), Duration.ofHours(1));
     }
 
-    /** The owner opens a session and the end user joins it; returns its id. */
-    private String openWithUser(RawClient owner, RawClient user) {
-        WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
-        JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-FAIL", "title", "disk"));
-        String session = created.path("body").path("session").asText();
-        WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
-        return session;
-    }
-
     private HttpResponse<String> readyz() throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.httpUri().resolve("/readyz")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -89,7 +80,7 @@ class JournalFailureIT {
         start("strict");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            String session = openWithUser(owner, user);
+            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-FAIL");
             long before = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
 
             broken = true;
@@ -131,7 +122,7 @@ class JournalFailureIT {
         start("async");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            String session = openWithUser(owner, user);
+            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-FAIL");
             long recorded = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
             var store = server.journal().store();
             // async: the ack came before the write; the failure must fall on the next chat, not on this one

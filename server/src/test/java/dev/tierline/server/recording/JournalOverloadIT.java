@@ -78,15 +78,6 @@ class JournalOverloadIT {
         return server.devTokens().mint(new Actor(id, id, role, tier), Duration.ofHours(1));
     }
 
-    /** The owner opens a session and the end user joins it; returns its id. */
-    private String openWithUser(RawClient owner, RawClient user) {
-        WireSessions.assertAck(owner.hello(token("t-ann", Role.TECHNICIAN, Tier.L1)), "welcome");
-        JsonNode created = owner.command("session.create", null, Map.of("ticket", "T-BUSY", "title", "busy"));
-        String session = created.path("body").path("session").asText();
-        WireSessions.joinAsUser(user, new WireSessions.Created(session, created.path("body").path("key").asText()));
-        return session;
-    }
-
     /**
      * Holds the writer in a write of one chat, then sends {@code count} more without waiting;
      * returns their ids. First waits until all the session has so far is written, so that the
@@ -127,7 +118,7 @@ class JournalOverloadIT {
         start("strict");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            String session = openWithUser(owner, user);
+            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-BUSY");
 
             List<String> ids = holdAndPileUp(owner, session, QUEUE + 1);
             JsonNode overflow = owner.awaitReply(ids.get(QUEUE));
@@ -169,7 +160,7 @@ class JournalOverloadIT {
         start("async");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            String session = openWithUser(owner, user);
+            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-BUSY");
 
             List<String> ids = holdAndPileUp(owner, session, QUEUE + 1);
             JsonNode overflow = owner.awaitReply(ids.get(QUEUE));
@@ -214,7 +205,7 @@ class JournalOverloadIT {
         start("async", 4096);
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            String session = openWithUser(owner, user);
+            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-BUSY");
 
             int backlog = 256; // SessionRuntime.ASYNC_BACKLOG
             List<String> ids = holdAndPileUp(owner, session, backlog + 50);
