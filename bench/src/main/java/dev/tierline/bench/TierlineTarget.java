@@ -138,11 +138,11 @@ final class TierlineTarget implements Target {
             sink.onMessage(s, p, text.substring(start, text.indexOf('"', start)));
             return;
         }
-        if (text.startsWith("{\"v\":1,\"type\":\"ack\"") || text.startsWith("{\"v\":1,\"type\":\"welcome\"")
-                || text.startsWith("{\"v\":1,\"type\":\"error\"")) {
+        boolean error = text.startsWith("{\"v\":1,\"type\":\"error\"");
+        if (error || text.startsWith("{\"v\":1,\"type\":\"ack\"") || text.startsWith("{\"v\":1,\"type\":\"welcome\"")) {
             int re = text.indexOf("\"re\":\"") + 6;
             String id = text.substring(re, text.indexOf('"', re));
-            if (id.startsWith("m") && text.startsWith("{\"v\":1,\"type\":\"error\"")) {
+            if (error && id.startsWith("m")) { // a chat.send of the workload's: its ids start with m
                 refusals.count(text);
                 return;
             }

@@ -19,7 +19,12 @@ public final class WireSessions {
     }
 
     public static Created create(ServerExtension server, RawClient owner, String ownerId, String ticket) {
-        assertAck(owner.hello(server.technician(ownerId, Tier.L1)), "welcome");
+        return create(owner, server.technician(ownerId, Tier.L1), ticket);
+    }
+
+    /** The owner says hello with {@code ownerToken} and opens a session on {@code ticket}. */
+    public static Created create(RawClient owner, String ownerToken, String ticket) {
+        assertAck(owner.hello(ownerToken), "welcome");
         JsonNode created = owner.command("session.create", null, Map.of("ticket", ticket, "title", "test"));
         assertAck(created, "ack");
         return new Created(created.path("body").path("session").asText(), created.path("body").path("key").asText());
@@ -35,12 +40,9 @@ public final class WireSessions {
      * a session on {@code ticket}, which the end user joins; returns the session's id.
      */
     public static String openWithUser(RawClient owner, String ownerToken, RawClient user, String ticket) {
-        assertAck(owner.hello(ownerToken), "welcome");
-        JsonNode created = owner.command("session.create", null, Map.of("ticket", ticket, "title", "test"));
-        assertAck(created, "ack");
-        Created session = new Created(created.path("body").path("session").asText(), created.path("body").path("key").asText());
-        joinAsUser(user, session);
-        return session.session();
+        Created created = create(owner, ownerToken, ticket);
+        joinAsUser(user, created);
+        return created.session();
     }
 
     /** {@code inviter} invites a technician of {@code tier}, who says hello as {@code id} and joins. */

@@ -31,6 +31,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -593,7 +594,7 @@ final class SessionRuntime {
      */
     private void addUnrecorded(List<Event> events) {
         unrecorded.addAll(events);
-        unrecorded.sort(java.util.Comparator.comparingLong(Event::seq));
+        unrecorded.sort(Comparator.comparingLong(Event::seq));
     }
 
     private void recovered() {

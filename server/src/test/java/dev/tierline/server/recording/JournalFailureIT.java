@@ -1,7 +1,6 @@
 package dev.tierline.server.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tierline.protocol.Actor;
@@ -53,9 +52,6 @@ class JournalFailureIT {
         }
     }
 
-    private static boolean status(JsonNode m, String status) {
-        return m.path("type").asText().equals("recording.status") && m.path("body").path("status").asText().equals(status);
-    }
 
     /** The real data source, except that while {@code broken} every connection attempt and every commit fails. */
     private DataSource breakable(DataSource real) {
@@ -124,31 +120,25 @@ class JournalFailureIT {
              RawClient user = RawClient.connect(server.webSocketUri())) {
             String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-FAIL");
             long recorded = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
-            var store = server.journal().store();
-            // async: the ack came before the write; the failure must fall on the next chat, not on this one
-            await().atMost(Duration.ofSeconds(10)).until(() -> store.entries(session).stream()
-                    .anyMatch(e -> e.seq() == recorded));
+            // the failure must fall on the next chat, not on this one
+            RecordingProbes.awaitWritten(server, session, recorded);
 
             broken = true;
             JsonNode sent = owner.command("chat.send", session, Map.of("text", "delivered, then the disk failed"));
             assertThat(sent.path("type").asText()).as("async: acked before it is recorded").isEqualTo("ack");
             user.awaitMessage(m -> m.toString().contains("delivered, then the disk failed"));
-            user.awaitMessage(m -> status(m, "impaired"));
+            user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "impaired"));
             JsonNode refused = owner.command("chat.send", session, Map.of("text", "NEVER-RECORDED"));
             assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("unavailable");
 
             broken = false;
-            user.awaitMessage(m -> status(m, "ok"));
+            user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "ok"));
             JsonNode after = owner.command("chat.send", session, Map.of("text", "recorded after"));
             assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
             assertThat(after.path("seq").asLong()).isEqualTo(sent.path("seq").asLong() + 1);
 
             WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
-            List<String> lines = await().atMost(Duration.ofSeconds(10)).until(
-                    () -> TranscriptFormats.jsonLines(store.entries(session), store.session(session)),
-                    l -> TranscriptVerifier.verify(l, server.journal().signer().publicKeys()).problems().isEmpty());
-            List<String> chats = lines.stream().filter(l -> l.contains("\"chat.message\""))
-                    .map(l -> l.replaceAll(".*\"text\":\"([^\"]*)\".*", "$1")).toList();
+            List<String> chats = RecordingProbes.chatTexts(RecordingProbes.sealedTranscript(server, session));
             assertThat(chats).as("everything anyone was delivered, in order, and nothing refused")
                     .containsExactly("recorded one", "delivered, then the disk failed", "recorded after");
         }

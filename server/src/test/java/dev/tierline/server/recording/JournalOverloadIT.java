@@ -1,7 +1,6 @@
 package dev.tierline.server.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tierline.protocol.Actor;
@@ -86,9 +85,7 @@ class JournalOverloadIT {
      */
     private List<String> holdAndPileUp(RawClient owner, String session, int count) throws InterruptedException {
         long last = owner.command("chat.send", session, Map.of("text", "before the hold")).path("seq").asLong();
-        var store = server.journal().store();
-        await().atMost(Duration.ofSeconds(10)).until(() -> store.entries(session).stream()
-                .anyMatch(e -> e.seq() == last));
+        RecordingProbes.awaitWritten(server, session, last);
         holding = true;
         owner.sendText(RawClient.envelope("held", "chat.send", session, Map.of("text", "held in the writer")));
         assertThat(writerHeld.await(10, TimeUnit.SECONDS)).isTrue();
@@ -102,15 +99,11 @@ class JournalOverloadIT {
     }
 
     private static boolean impaired(JsonNode m) {
-        return m.path("type").asText().equals("recording.status") && m.path("body").path("status").asText().equals("impaired");
+        return RecordingProbes.recordingStatus(m, "impaired");
     }
 
-    /** The sealed transcript, once sealed: in async mode the end is acked before it is recorded. */
     private List<String> transcript(String session) {
-        var store = server.journal().store();
-        return await().atMost(Duration.ofSeconds(10)).until(
-                () -> TranscriptFormats.jsonLines(store.entries(session), store.session(session)),
-                lines -> TranscriptVerifier.verify(lines, server.journal().signer().publicKeys()).problems().isEmpty());
+        return RecordingProbes.sealedTranscript(server, session);
     }
 
     @Test
@@ -188,8 +181,7 @@ class JournalOverloadIT {
             assertThat(user.received()).as("overload is not impairment").noneMatch(JournalOverloadIT::impaired);
 
             WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
-            List<String> chats = transcript(session).stream().filter(l -> l.contains("\"chat.message\""))
-                    .map(l -> l.replaceAll(".*\"text\":\"([^\"]*)\".*", "$1")).toList();
+            List<String> chats = RecordingProbes.chatTexts(transcript(session));
             List<String> expected = new ArrayList<>(List.of("before the hold", "held in the writer"));
             for (int i = 1; i <= QUEUE; i++) {
                 expected.add("piled " + i);
