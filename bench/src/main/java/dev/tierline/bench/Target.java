@@ -7,6 +7,14 @@ interface Target extends AutoCloseable {
     /** Where messages received by a participant go. Called on network threads, one per connection. */
     interface Sink {
         void onMessage(int session, int receiver, String payload);
+
+        /**
+         * The server answered a published message with an error: its deliveries will never come.
+         * {@code sender} and {@code seq} are the message's, as in its payload. Only the workload,
+         * which waits for deliveries, has anything to do with it.
+         */
+        default void onRefused(int sender, int seq) {
+        }
     }
 
     String name();

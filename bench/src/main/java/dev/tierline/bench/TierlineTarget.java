@@ -142,8 +142,10 @@ final class TierlineTarget implements Target {
         if (error || text.startsWith("{\"v\":1,\"type\":\"ack\"") || text.startsWith("{\"v\":1,\"type\":\"welcome\"")) {
             int re = text.indexOf("\"re\":\"") + 6;
             String id = text.substring(re, text.indexOf('"', re));
-            if (error && id.startsWith("m")) { // a chat.send of the workload's: its ids start with m
+            if (error && id.startsWith("m")) { // a chat.send of the workload's: "m<sender>|<seq>"
                 refusals.count(text);
+                int bar = id.indexOf('|');
+                sink.onRefused(Integer.parseInt(id, 1, bar, 10), Integer.parseInt(id, bar + 1, id.length(), 10));
                 return;
             }
             CompletableFuture<JsonNode> waiting = replies.remove(id);
@@ -182,8 +184,10 @@ final class TierlineTarget implements Target {
 
     @Override
     public void publish(int session, int participant, String payload) {
-        // acks are not awaited: the workload counts deliveries; the id only has to be unique
-        WsConnections.send(channels[session][participant], "{\"v\":1,\"id\":\"m" + ids.incrementAndGet()
+        // Acks are not awaited: the workload counts deliveries. The id is the payload's sender and
+        // seq, unique in the run, so that a refusal names the message whose deliveries will not come.
+        String senderAndSeq = payload.substring(0, payload.indexOf('|', payload.indexOf('|') + 1));
+        WsConnections.send(channels[session][participant], "{\"v\":1,\"id\":\"m" + senderAndSeq
                 + "\",\"type\":\"chat.send\",\"session\":\"" + sessionIds[session] + "\",\"body\":{\"text\":\""
                 + payload + "\"}}");
     }

@@ -31,6 +31,8 @@ final class Workload implements Target.Sink {
     private final AtomicIntegerArray deliveries;
     private final LongAdder delivered = new LongAdder();
     private final LongAdder published = new LongAdder();
+    /** Published messages the server refused: their deliveries are not waited for, nor counted lost. */
+    private final LongAdder refused = new LongAdder();
     private final LongAdder reordered = new LongAdder();
     private final Recorder latency = new Recorder(3_600_000_000L, 3);
     private final String padding;
@@ -91,6 +93,18 @@ final class Workload implements Target.Sink {
             if (!stopped) {
                 send(sender, now); // the window slot is free: next message
             }
+        }
+    }
+
+    /**
+     * A refused message frees its window slot as a delivered one does: at saturation its sender
+     * stalled for good otherwise, and the run measured fewer publishers than it had.
+     */
+    @Override
+    public void onRefused(int sender, int seq) {
+        refused.increment();
+        if (saturating && !stopped) {
+            send(sender, System.nanoTime());
         }
     }
 
@@ -173,7 +187,7 @@ final class Workload implements Target.Sink {
         long deadline = System.nanoTime() + 10_000_000_000L;
         long want;
         do {
-            want = published.sum() * (shape.participants() - 1);
+            want = expectedDeliveries();
             if (delivered.sum() >= want) {
                 return;
             }
@@ -181,10 +195,14 @@ final class Workload implements Target.Sink {
         } while (System.nanoTime() < deadline);
     }
 
+    /** Since the start: every message published and not refused, at every participant but its sender. */
+    private long expectedDeliveries() {
+        return (published.sum() - refused.sum()) * (shape.participants() - 1);
+    }
+
     private Phase phase(String mode, long elapsedNanos, long publishedN, long deliveredN, Histogram histogram, long cpu) {
         double s = elapsedNanos / 1e9;
-        long expectedDeliveries = published.sum() * (shape.participants() - 1);
-        long lost = Math.max(0, expectedDeliveries - delivered.sum());
+        long lost = Math.max(0, expectedDeliveries() - delivered.sum());
         return new Phase(mode, s, publishedN, deliveredN, publishedN / s, deliveredN / s, lost, reordered.sum(),
                 histogram, deliveredN == 0 || cpu < 0 ? -1 : (double) cpu / deliveredN);
     }
