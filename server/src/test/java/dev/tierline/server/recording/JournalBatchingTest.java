@@ -137,6 +137,30 @@ class JournalBatchingTest {
         }
     }
 
+    /** After a batch past 64 entries the writer prepares its INSERT anew; what comes after is written as before. */
+    @Test
+    void theBatchesAfterALargeOneAreWrittenToo(@TempDir Path dir) throws Exception {
+        try (Database db = Database.open("", null, null, 2, dir);
+             Journal journal = journal(db, dir, 1000, Duration.ofSeconds(2))) {
+            List<Integer> batches = new CopyOnWriteArrayList<>();
+            journal.addListener(sizes(batches));
+            List<CompletableFuture<Void>> large = new ArrayList<>();
+            for (int i = 1; i <= 100; i++) {
+                large.add(journal.append(List.of(opened("s-" + i))));
+            }
+            CompletableFuture.allOf(large.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            List<CompletableFuture<Void>> small = new ArrayList<>();
+            for (int i = 101; i <= 103; i++) {
+                small.add(journal.append(List.of(opened("s-" + i))));
+            }
+            CompletableFuture.allOf(small.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            assertThat(batches).containsExactly(100, 3);
+            for (int i = 1; i <= 103; i++) {
+                assertThat(journal.store().entries("s-" + i)).as("s-" + i).hasSize(1);
+            }
+        }
+    }
+
     private static Journal.Listener sizes(List<Integer> batches) {
         return new Journal.Listener() {
             @Override
