@@ -144,21 +144,22 @@ class JournalBatchingTest {
              Journal journal = journal(db, dir, 1000, Duration.ofSeconds(2))) {
             List<Integer> batches = new CopyOnWriteArrayList<>();
             journal.addListener(sizes(batches));
-            List<CompletableFuture<Void>> large = new ArrayList<>();
-            for (int i = 1; i <= 100; i++) {
-                large.add(journal.append(List.of(opened("s-" + i))));
-            }
-            CompletableFuture.allOf(large.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-            List<CompletableFuture<Void>> small = new ArrayList<>();
-            for (int i = 101; i <= 103; i++) {
-                small.add(journal.append(List.of(opened("s-" + i))));
-            }
-            CompletableFuture.allOf(small.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            openAtOnce(journal, 1, 100);
+            openAtOnce(journal, 101, 103);
             assertThat(batches).containsExactly(100, 3);
             for (int i = 1; i <= 103; i++) {
                 assertThat(journal.store().entries("s-" + i)).as("s-" + i).hasSize(1);
             }
         }
+    }
+
+    /** Sessions s-{from} to s-{to}, each opened by its own command, all offered before any is waited for. */
+    private static void openAtOnce(Journal journal, int from, int to) throws Exception {
+        List<CompletableFuture<Void>> written = new ArrayList<>();
+        for (int i = from; i <= to; i++) {
+            written.add(journal.append(List.of(opened("s-" + i))));
+        }
+        CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     }
 
     private static Journal.Listener sizes(List<Integer> batches) {
