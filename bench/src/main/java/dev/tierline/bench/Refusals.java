@@ -9,9 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Error replies to published messages, counted by code. A refused message is one the workload
- * counts as lost (its deliveries never come), so the runner prints these beside the losses: a
- * refusal by design (the journal impaired, say) reads differently from a message dropped.
+ * Error replies to published messages, counted by code. The workload neither waits for a refused
+ * message's deliveries nor counts them lost, so the runner prints these beside its rows: how many
+ * messages a target refused, and why (the journal impaired or behind, say).
  */
 final class Refusals {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -32,8 +32,8 @@ interface Target extends AutoCloseable {
 
     /**
      * The published messages the server answered with an error since it started, by error code
-     * and the first message given with that code: a lost delivery the server refused on purpose
-     * is told apart from one it dropped. Empty for the peers, which answer no publish.
+     * and the first message given with that code: what the workload left out of its deliveries,
+     * and why. Empty for the peers, which answer no publish.
      */
     default Map<String, Long> refusals() {
         return Map.of();

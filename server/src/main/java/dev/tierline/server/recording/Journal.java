@@ -386,7 +386,6 @@ public final class Journal implements AutoCloseable {
                 store.insertEntries(insertEntries, entries);
                 if (entries.size() > LARGE_BATCH) {
                     insertEntries.close();
-                    insertEntries = null; // so that a failure here does not leave a closed one behind
                     insertEntries = store.prepareInsertEntries(c);
                 }
                 feedHistories(entries);

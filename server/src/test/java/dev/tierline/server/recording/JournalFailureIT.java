@@ -82,8 +82,7 @@ class JournalFailureIT {
             broken = true;
             JsonNode refused = owner.command("chat.send", session, Map.of("text", "NEVER-RECORDED"));
             assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("unavailable");
-            JsonNode impaired = user.awaitMessage(m -> m.path("type").asText().equals("recording.status")
-                    && m.path("body").path("status").asText().equals("impaired"));
+            JsonNode impaired = user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "impaired"));
             assertThat(impaired.has("seq")).isFalse();
             owner.awaitMessage(m -> m.path("body").path("status").asText().equals("impaired"));
             JsonNode grant = user.command("chat.send", session, Map.of("text", "NEVER-RECORDED either"));
@@ -93,8 +92,7 @@ class JournalFailureIT {
             assertThat(ready.body()).contains("the journal cannot write");
 
             broken = false;
-            user.awaitMessage(m -> m.path("type").asText().equals("recording.status")
-                    && m.path("body").path("status").asText().equals("ok"));
+            user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "ok"));
             assertThat(readyz().statusCode()).isEqualTo(200);
             JsonNode after = owner.command("chat.send", session, Map.of("text", "recorded two"));
             assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
@@ -105,10 +103,7 @@ class JournalFailureIT {
                     && m.toString().contains("NEVER-RECORDED"));
 
             WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
-            var store = server.journal().store();
-            var lines = TranscriptFormats.jsonLines(store.entries(session), store.session(session));
-            TranscriptVerifier.Result result = TranscriptVerifier.verify(lines, server.journal().signer().publicKeys());
-            assertThat(result.problems()).isEmpty();
+            List<String> lines = RecordingProbes.sealedTranscript(server, session);
             assertThat(String.join("\n", lines)).contains("recorded one", "recorded two").doesNotContain("NEVER-RECORDED");
         }
     }
