@@ -31,8 +31,17 @@ public final class PostgresSchema {
     /** A server (not yet started) journaling into {@code schema}. */
     public static ServerExtension server(String schema) {
         return new ServerExtension()
-                .with(Setting.JOURNAL_URL, BASE + "?currentSchema=" + schema)
+                .with(Setting.JOURNAL_URL, url(schema))
                 .with(Setting.JOURNAL_USER, USER);
+    }
+
+    /** The JDBC URL of {@code schema}. */
+    public static String url(String schema) {
+        return BASE + "?currentSchema=" + schema;
+    }
+
+    public static String user() {
+        return USER;
     }
 
     public static void drop(String schema) throws SQLException {

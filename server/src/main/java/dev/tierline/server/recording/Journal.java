@@ -148,6 +148,16 @@ public final class Journal implements AutoCloseable {
      */
     private Connection connection;
     private PreparedStatement insertEntries;
+    /** The id the next row of {@code journal_entries} gets: read at each new connection, then counted (writer thread only). */
+    private long nextId;
+    /**
+     * Sealed sessions whose rows are still in {@code journal_entries}, oldest first (writer thread
+     * only). The writer moves them to {@code transcript_entries} when it has nothing else to do,
+     * {@link #MOVE_CHUNK} rows per transaction, so a long session's move never holds a command
+     * waiting for its commit behind more than one such transaction.
+     */
+    private final java.util.ArrayDeque<String> sealed = new java.util.ArrayDeque<>();
+    private static final int MOVE_CHUNK = 256;
     /**
      * Entries past which the writer prepares its INSERT anew after running it. sqlite-jdbc clears,
      * on every batch, a parameter array as long as the largest batch the statement ever ran: after
@@ -173,6 +183,7 @@ public final class Journal implements AutoCloseable {
         this.linger = linger;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.queueCapacity = queueCapacity;
+        moveLeftovers();
         this.writer = new Thread(this::run, "tierline-journal");
         writer.setDaemon(true);
         writer.start();
@@ -182,6 +193,23 @@ public final class Journal implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 });
+    }
+
+    /**
+     * Rows still in {@code journal_entries} from before this journal are of sessions that were
+     * live when the server stopped, or sealed and not yet moved: no one knows their ids any more,
+     * so they all move to {@code transcript_entries} now, before the writer starts.
+     */
+    private void moveLeftovers() {
+        try {
+            int moved = store.moveAll();
+            if (moved > 0) {
+                log.info("moved {} journal entries left from before the start to the transcript table", moved);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot move the journal's entries left from before the start: "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -282,11 +310,15 @@ public final class Journal implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                Pending first = queue.poll(PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                boolean toMove = failure == null && !sealed.isEmpty();
+                Pending first = toMove ? queue.poll() : queue.poll(PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
                 if (failure != null) {
                     probe();
                 }
                 if (first == null) {
+                    if (toMove) {
+                        moveSealed();
+                    }
                     continue;
                 }
                 batch.clear();
@@ -383,7 +415,7 @@ public final class Journal implements AutoCloseable {
                     }
                 }
                 writeSessionRows(c, sideEffects, true);
-                store.insertEntries(insertEntries, entries);
+                store.insertEntries(insertEntries, entries, nextId);
                 if (entries.size() > LARGE_BATCH) {
                     insertEntries.close();
                     insertEntries = store.prepareInsertEntries(c);
@@ -398,8 +430,10 @@ public final class Journal implements AutoCloseable {
                         }
                     }
                 }
-                sealEnded(c, sideEffects, tentative, deliveries);
+                sealEnded(c, sideEffects, tentative, deliveries, entries);
                 c.commit();
+                store.committed(entries, nextId);
+                nextId += entries.size();
                 if (deliveries != null) {
                     deliveries.committed();
                 }
@@ -422,6 +456,7 @@ public final class Journal implements AutoCloseable {
             for (Event event : pending.events()) {
                 if (event.type() == EventType.SESSION_ENDED) {
                     heads.remove(event.session());
+                    sealed.add(event.session());
                 }
             }
             pending.done().complete(null);
@@ -435,6 +470,38 @@ public final class Journal implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             log.warn("after-commit task failed; recording goes on", e);
+        }
+    }
+
+    /** Moves the next rows of the oldest sealed session in {@link #sealed}, in a transaction of their own. */
+    private void moveSealed() {
+        String session = sealed.peek();
+        int moved;
+        try {
+            Connection c = connection();
+            try {
+                moved = store.move(c, session, MOVE_CHUNK);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            // the database's trouble, as for a batch: the rows stay readable where they are, and
+            // the move goes on once a probe finds the database back
+            dropConnection();
+            impaired(e);
+            return;
+        } catch (RuntimeException e) {
+            dropConnection();
+            sealed.poll();
+            log.error("moving the entries of sealed session {} failed; they stay in journal_entries, readable, "
+                    + "and move at the next start", session, e);
+            return;
+        }
+        store.moved(session, moved);
+        if (moved < MOVE_CHUNK) {
+            sealed.poll();
         }
     }
 
@@ -508,7 +575,7 @@ public final class Journal implements AutoCloseable {
 
     /** A session that ended in this batch is sealed and its ticket history written, in the same transaction. */
     private void sealEnded(Connection c, List<Event> events, Map<String, JournalStore.Head> tentative,
-                           TicketOutbox deliveries) throws SQLException {
+                           TicketOutbox deliveries, List<JournalStore.Entry> batch) throws SQLException {
         for (Event event : events) {
             if (event.type() != EventType.SESSION_ENDED) {
                 continue;
@@ -523,7 +590,7 @@ public final class Journal implements AutoCloseable {
             TicketHistory.Builder kept = histories.remove(event.session());
             // the ticket system's delivery carries the whole transcript as text, so it reads it anyway
             List<JournalStore.Entry> entries = kept == null || deliveries != null
-                    ? store.entries(c, event.session()) : List.of();
+                    ? transcript(c, event.session(), batch) : List.of();
             if (kept == null) {
                 kept = new TicketHistory.Builder();
                 entries.forEach(kept::add);
@@ -540,11 +607,28 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * A session's whole transcript, inside the writer's transaction: what is committed, which the
+     * store can find, and the entries of the batch being written, which it cannot yet.
+     */
+    private List<JournalStore.Entry> transcript(Connection c, String session, List<JournalStore.Entry> batch)
+            throws SQLException {
+        List<JournalStore.Entry> entries = store.entries(c, session);
+        long last = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
+        for (JournalStore.Entry entry : batch) {
+            if (entry.session().equals(session) && entry.seq() > last) {
+                entries.add(entry);
+            }
+        }
+        return entries;
+    }
+
     private Connection connection() throws SQLException {
         if (connection == null) {
             Connection c = dataSource.getConnection();
             try {
                 c.setAutoCommit(false);
+                nextId = store.nextEntryId(c);
                 insertEntries = store.prepareInsertEntries(c);
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(c);
