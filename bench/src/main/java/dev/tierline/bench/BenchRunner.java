@@ -387,10 +387,10 @@ public final class BenchRunner implements Callable<Integer> {
         }
         for (JournalBench.Result j : journal) {
             System.out.printf(Locale.ROOT, "journal %-10s %,d events in %.2f s: %,.0f durable events/s (after %d untimed passes);"
-                    + " ending and sealing its sessions: %.2f ms each; then moving their entries to the transcript"
-                    + " table: %.2f ms each%n",
+                    + " ending and sealing its sessions: %.2f ms each; then indexing their entries by"
+                    + " session: %.2f ms each%n",
                     j.backend(), j.events(), j.seconds(), j.eventsPerSecond(), j.untimedPasses(), j.sealMillisPerSession(),
-                    j.moveMillisPerSession());
+                    j.indexMillisPerSession());
         }
     }
 
@@ -457,7 +457,7 @@ public final class BenchRunner implements Callable<Integer> {
         journal.forEach(j -> journals.addObject().put("backend", j.backend()).put("events", j.events())
                 .put("seconds", j.seconds()).put("eventsPerSecond", j.eventsPerSecond())
                 .put("untimedPasses", j.untimedPasses()).put("sealMillisPerSession", j.sealMillisPerSession())
-                .put("moveMillisPerSession", j.moveMillisPerSession()));
+                .put("indexMillisPerSession", j.indexMillisPerSession()));
         Files.createDirectories(out.toAbsolutePath().getParent());
         json.writeValue(out.toFile(), root);
         System.out.println("results: " + out.toAbsolutePath());

@@ -31,12 +31,12 @@ final class JournalBench {
      * {@code untimedPasses}: the passes before the measured one. {@code sealMillisPerSession}: the
      * writer's time per session to end and seal the measured pass's sessions, each with its chat:
      * the journal's writer does it (signing the head, building the ticket's history entry from the
-     * transcript) and every session's events wait behind it. {@code moveMillisPerSession}: the
-     * writer's time per session, after that, to move the sealed sessions' entries from the journal's
-     * table to the transcript's, which it does while no event waits.
+     * transcript) and every session's events wait behind it. {@code indexMillisPerSession}: the
+     * writer's time per session, after that, to index the sealed sessions' entries by session,
+     * which it does while no event waits.
      */
     record Result(String backend, long events, double seconds, double eventsPerSecond, int untimedPasses,
-                  double sealMillisPerSession, double moveMillisPerSession) {}
+                  double sealMillisPerSession, double indexMillisPerSession) {}
 
     private JournalBench() {
     }
@@ -65,12 +65,12 @@ final class JournalBench {
             run = runId();
             double seconds = pass(journal, run, sessions, eventsPerSession);
             long events = (long) sessions * eventsPerSession;
-            // the untimed passes' sessions stay live, their entries where they are: all but the measured pass's
-            long untimedEntries = journal.store().liveEntries() - (long) sessions * (eventsPerSession + 2);
+            // the untimed passes' sessions stay live, their entries unindexed: all but the measured pass's
+            long untimedEntries = journal.store().unindexedEntries() - (long) sessions * (eventsPerSession + 2);
             double sealMillis = seal(journal, run, sessions, eventsPerSession) * 1e3 / sessions;
-            double moveMillis = moved(journal, untimedEntries) * 1e3 / sessions;
+            double indexMillis = indexed(journal, untimedEntries) * 1e3 / sessions;
             return new Result(jdbcUrl.isBlank() ? "sqlite" : "postgresql", events, seconds, events / seconds,
-                    untimed.size(), sealMillis, moveMillis);
+                    untimed.size(), sealMillis, indexMillis);
         } finally {
             TempDirs.delete(dir);
         }
@@ -111,14 +111,14 @@ final class JournalBench {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    /** Waits until the journal's table holds only {@code left} entries (those of the untimed passes' sessions, still live); returns the seconds it took. */
-    private static double moved(Journal journal, long left) throws InterruptedException {
+    /** Waits until only {@code left} entries (the untimed passes' sessions', still live) are unindexed; returns the seconds it took. */
+    private static double indexed(Journal journal, long left) throws InterruptedException {
         long start = System.nanoTime();
-        while (journal.store().liveEntries() > left) {
+        while (journal.store().unindexedEntries() > left) {
             if (System.nanoTime() - start > java.util.concurrent.TimeUnit.MINUTES.toNanos(5)) {
-                throw new IllegalStateException("the sealed sessions' entries were not moved within 5 minutes");
+                throw new IllegalStateException("the sealed sessions' entries were not indexed within 5 minutes");
             }
-            Thread.sleep(1); // a poll of a counter, not a wait for an event: the move has no completion to wait on
+            Thread.sleep(1); // a poll of a counter: indexing has no completion to wait on
         }
         return (System.nanoTime() - start) / 1e9;
     }

@@ -148,16 +148,16 @@ public final class Journal implements AutoCloseable {
      */
     private Connection connection;
     private PreparedStatement insertEntries;
-    /** The id the next row of {@code journal_entries} gets: read at each new connection, then counted (writer thread only). */
+    /** The id the next transcript entry gets: read at each new connection, then counted (writer thread only). */
     private long nextId;
     /**
-     * Sealed sessions whose rows are still in {@code journal_entries}, oldest first (writer thread
-     * only). The writer moves them to {@code transcript_entries} when it has nothing else to do,
-     * {@link #MOVE_CHUNK} rows per transaction, so a long session's move never holds a command
-     * waiting for its commit behind more than one such transaction.
+     * Sealed sessions whose entries are not all in the transcript index yet, oldest first (writer
+     * thread only). The writer indexes them when it has nothing else to do, {@link #INDEX_CHUNK}
+     * entries per transaction, so a command never waits for its commit behind more than one such
+     * transaction, however long the session was.
      */
     private final java.util.ArrayDeque<String> sealed = new java.util.ArrayDeque<>();
-    private static final int MOVE_CHUNK = 256;
+    private static final int INDEX_CHUNK = 256;
     /**
      * Entries past which the writer prepares its INSERT anew after running it. sqlite-jdbc clears,
      * on every batch, a parameter array as long as the largest batch the statement ever ran: after
@@ -183,7 +183,7 @@ public final class Journal implements AutoCloseable {
         this.linger = linger;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.queueCapacity = queueCapacity;
-        moveLeftovers();
+        recoverUnindexed();
         this.writer = new Thread(this::run, "tierline-journal");
         writer.setDaemon(true);
         writer.start();
@@ -196,19 +196,19 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Rows still in {@code journal_entries} from before this journal are of sessions that were
-     * live when the server stopped, or sealed and not yet moved: no one knows their ids any more,
-     * so they all move to {@code transcript_entries} now, before the writer starts.
+     * Entries written before this journal and not indexed yet are of sessions that were live when
+     * the server stopped, or sealed and not yet indexed: the store learns where they are before
+     * anything reads or writes, and the sealed ones are indexed first.
      */
-    private void moveLeftovers() {
+    private void recoverUnindexed() {
         try {
-            int moved = store.moveAll();
-            if (moved > 0) {
-                log.info("moved {} journal entries left from before the start to the transcript table", moved);
+            sealed.addAll(store.recoverUnindexed());
+            if (store.unindexedEntries() > 0) {
+                log.info("found {} transcript entries not indexed yet; {} sealed sessions to index",
+                        store.unindexedEntries(), sealed.size());
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot move the journal's entries left from before the start: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException("cannot read where the journal's unindexed entries are: " + e.getMessage(), e);
         }
     }
 
@@ -310,14 +310,14 @@ public final class Journal implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                boolean toMove = failure == null && !sealed.isEmpty();
-                Pending first = toMove ? queue.poll() : queue.poll(PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+                boolean toIndex = failure == null && !sealed.isEmpty();
+                Pending first = toIndex ? queue.poll() : queue.poll(PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
                 if (failure != null) {
                     probe();
                 }
                 if (first == null) {
-                    if (toMove) {
-                        moveSealed();
+                    if (toIndex) {
+                        indexSealed();
                     }
                     continue;
                 }
@@ -404,6 +404,7 @@ public final class Journal implements AutoCloseable {
             try {
                 List<JournalStore.Entry> entries = new ArrayList<>();
                 List<Event> sideEffects = new ArrayList<>();
+                Map<String, Long> firstEntries = new HashMap<>();
                 for (Pending pending : batch) {
                     List<JournalStore.Entry> chained = chain(c, pending.prepared(), tentative);
                     if (chained == null) {
@@ -414,14 +415,19 @@ public final class Journal implements AutoCloseable {
                         sideEffects.addAll(pending.events());
                     }
                 }
-                writeSessionRows(c, sideEffects, true);
+                for (int i = 0; i < entries.size(); i++) {
+                    if (entries.get(i).seq() == 1) {
+                        firstEntries.put(entries.get(i).session(), nextId + i);
+                    }
+                }
+                writeSessionRows(c, sideEffects, true, firstEntries);
                 store.insertEntries(insertEntries, entries, nextId);
                 if (entries.size() > LARGE_BATCH) {
                     insertEntries.close();
                     insertEntries = store.prepareInsertEntries(c);
                 }
                 feedHistories(entries);
-                writeSessionRows(c, sideEffects, false);
+                writeSessionRows(c, sideEffects, false, firstEntries);
                 TicketOutbox deliveries = outbox;
                 if (deliveries != null) {
                     for (Event event : sideEffects) {
@@ -473,34 +479,34 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Moves the next rows of the oldest sealed session in {@link #sealed}, in a transaction of their own. */
-    private void moveSealed() {
+    /** Indexes the next entries of the oldest sealed session in {@link #sealed}, in a transaction of their own. */
+    private void indexSealed() {
         String session = sealed.peek();
-        int moved;
+        int indexed;
         try {
             Connection c = connection();
             try {
-                moved = store.move(c, session, MOVE_CHUNK);
+                indexed = store.index(c, session, INDEX_CHUNK);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;
             }
         } catch (SQLException e) {
-            // the database's trouble, as for a batch: the rows stay readable where they are, and
-            // the move goes on once a probe finds the database back
+            // the database's trouble, as for a batch: the entries stay readable where they are, and
+            // the indexing goes on once a probe finds the database back
             dropConnection();
             impaired(e);
             return;
         } catch (RuntimeException e) {
             dropConnection();
             sealed.poll();
-            log.error("moving the entries of sealed session {} failed; they stay in journal_entries, readable, "
-                    + "and move at the next start", session, e);
+            log.error("indexing the entries of sealed session {} failed; they stay readable, and are indexed at "
+                    + "the next start", session, e);
             return;
         }
-        store.moved(session, moved);
-        if (moved < MOVE_CHUNK) {
+        store.indexed(session, indexed);
+        if (indexed < INDEX_CHUNK) {
             sealed.poll();
         }
     }
@@ -546,13 +552,15 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Tickets and sessions before their entries (foreign keys), participants after. */
-    private void writeSessionRows(Connection c, List<Event> events, boolean beforeEntries) throws SQLException {
+    private void writeSessionRows(Connection c, List<Event> events, boolean beforeEntries, Map<String, Long> firstEntries)
+            throws SQLException {
         for (Event event : events) {
             if (beforeEntries && event.type() == EventType.SESSION_OPENED) {
                 EventBody.SessionOpened opened = event.body(EventBody.SessionOpened.class);
                 long at = event.ts().toEpochMilli();
                 store.insertTicket(c, opened.ticket(), at);
-                store.insertSession(c, event.session(), opened.ticket(), opened.title(), opened.topic(), at);
+                store.insertSession(c, event.session(), opened.ticket(), opened.title(), opened.topic(), at,
+                        firstEntries.get(event.session()));
             } else if (!beforeEntries && event.type() == EventType.PARTICIPANT_JOINED) {
                 Participant p = event.body(EventBody.ParticipantJoined.class).participant();
                 store.insertParticipant(c, event.session(), p.id(), p.name(), p.role().wire(),

@@ -14,13 +14,15 @@ import javax.sql.DataSource;
  * The journal's SQL, the same for SQLite and PostgreSQL. Writes take the caller's connection so
  * the writer can put a whole batch in one transaction; reads open their own.
  *
- * <p>Entries are appended to {@code journal_entries}, which has no index by session, and moved to
- * {@code transcript_entries}, keyed by session and seq, once their session is sealed. Where a
- * session's rows are in the first is known only here ({@link LiveRows}), so one store, the
- * journal's, does all the writing.
+ * <p>Entries are appended to {@code transcript_entries} in the order they are written, with no
+ * index by session, and indexed by session and seq in {@code transcript_index} once their session
+ * is sealed. Until then, where a session's entries are is known only here ({@link LiveRows}), so
+ * one store, the journal's, does all the writing; at start-up it learns it again from the table.
  */
 public final class JournalStore {
     private static final String COLUMNS = "session_id, seq, ts, actor, audience, type, body, prev_hash, hash";
+    private static final String ENTRY_COLUMNS = "e.session_id, e.seq, e.ts, e.actor, e.audience, e.type, e.body, "
+            + "e.prev_hash, e.hash";
     /** Ids per read of live rows: well under the bound parameters any SQLite build allows (999). */
     private static final int READ_CHUNK = 500;
 
@@ -53,15 +55,17 @@ public final class JournalStore {
         }
     }
 
-    void insertSession(Connection c, String id, String ticket, String title, String topic, long openedAt)
-            throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO sessions (id, ticket_id, title, topic, opened_at) VALUES (?, ?, ?, ?, ?)")) {
+    /** @param firstEntry the id of the session's first entry, where a restart starts looking for its entries */
+    void insertSession(Connection c, String id, String ticket, String title, String topic, long openedAt,
+                       long firstEntry) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO sessions (id, ticket_id, title, topic, opened_at, "
+                + "first_entry) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, id);
             ps.setString(2, ticket);
             ps.setString(3, title);
             ps.setString(4, topic);
             ps.setLong(5, openedAt);
+            ps.setLong(6, firstEntry);
             ps.executeUpdate();
         }
     }
@@ -81,17 +85,17 @@ public final class JournalStore {
     }
 
     /**
-     * The INSERT of journal entries, prepared once for the writer's connection: preparing it per
+     * The INSERT of transcript entries, prepared once for the writer's connection: preparing it per
      * batch was 6.9 % of the writer's CPU in strict mode at 5,000 messages/s, with batches of one or
      * two commands (async-profiler; neither sqlite-jdbc nor Hikari caches statements).
      */
     PreparedStatement prepareInsertEntries(Connection c) throws SQLException {
-        return c.prepareStatement("INSERT INTO journal_entries (id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        return c.prepareStatement("INSERT INTO transcript_entries (id, " + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     /**
-     * Appends entries to {@code journal_entries} as rows {@code firstId, firstId + 1, ...}; once
-     * their transaction commits, {@link #committed} says where they are.
+     * Appends entries as rows {@code firstId, firstId + 1, ...}; once their transaction commits,
+     * {@link #committed} says where they are.
      *
      * @param ps from {@link #prepareInsertEntries}, on the connection of the caller's transaction
      */
@@ -121,78 +125,93 @@ public final class JournalStore {
         }
     }
 
-    /** The id after the highest in {@code journal_entries}: the writer numbers rows from there. */
+    /** The id after the highest entry's: the writer numbers entries from there. */
     long nextEntryId(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) + 1 FROM journal_entries")) {
+             ResultSet rs = s.executeQuery("SELECT COALESCE(MAX(id), 0) + 1 FROM transcript_entries")) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     /**
-     * Moves up to {@code max} of a sealed session's lowest rows from {@code journal_entries} to
-     * {@code transcript_entries}, in the caller's transaction; {@link #moved} once it commits.
+     * Indexes up to {@code max} (at most 333: three parameters each, and SQLite takes 999) of a
+     * sealed session's lowest unindexed entries, in the caller's transaction; {@link #indexed} once it commits. Small rows for one session, in seq order:
+     * a few pages, however the entries themselves lie.
      *
-     * @return how many rows it moved
+     * @return how many entries it indexed
      */
-    int move(Connection c, String session, int max) throws SQLException {
+    int index(Connection c, String session, int max) throws SQLException {
         LiveRows.Slice slice = live.first(session, max);
         if (slice.isEmpty()) {
             return 0;
         }
-        String in = placeholders(slice.ids().length);
-        try (PreparedStatement copy = c.prepareStatement("INSERT INTO transcript_entries (" + COLUMNS + ") SELECT "
-                + COLUMNS + " FROM journal_entries WHERE id IN (" + in + ") ORDER BY id");
-             PreparedStatement delete = c.prepareStatement("DELETE FROM journal_entries WHERE id IN (" + in + ")")) {
-            for (int i = 0; i < slice.ids().length; i++) {
-                copy.setLong(i + 1, slice.ids()[i]);
-                delete.setLong(i + 1, slice.ids()[i]);
+        // one statement of many rows: PostgreSQL ran a batch of one-row INSERTs at about 40 us a row
+        int n = slice.ids().length;
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO transcript_index (session_id, seq, entry_id) VALUES "
+                + String.join(", ", java.util.Collections.nCopies(n, "(?, ?, ?)")))) {
+            for (int i = 0; i < n; i++) {
+                ps.setString(3 * i + 1, session);
+                ps.setLong(3 * i + 2, slice.firstSeq() + i);
+                ps.setLong(3 * i + 3, slice.ids()[i]);
             }
-            int copied = copy.executeUpdate();
-            int deleted = delete.executeUpdate();
-            if (copied != slice.ids().length || deleted != copied) {
-                // not the database's trouble but a broken assumption: one writer, which alone moves rows
-                throw new IllegalStateException("moving " + slice.ids().length + " entries of session " + session
-                        + " copied " + copied + " and deleted " + deleted);
-            }
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET indexed_seq = ? WHERE id = ?")) {
+            ps.setLong(1, slice.firstSeq() + slice.ids().length - 1);
+            ps.setString(2, session);
+            ps.executeUpdate();
         }
         return slice.ids().length;
     }
 
-    /** The {@code count} rows {@link #move} took of the session are committed where they moved. */
-    void moved(String session, int count) {
+    /** The {@code count} entries {@link #index} took of the session are committed in the index. */
+    void indexed(String session, int count) {
         live.dropFirst(session, count);
     }
 
-    /** Rows in {@code journal_entries} that this store knows of: entries of live sessions, or sealed ones not moved yet. */
-    public long liveEntries() {
+    /** Entries not in the index yet: those of live sessions, and of sealed ones not indexed yet. */
+    public long unindexedEntries() {
         return live.size();
     }
 
     /**
-     * Moves every row of {@code journal_entries} to {@code transcript_entries}: at start-up, where
-     * the rows left are of sessions that were live when the server stopped (or sealed and not yet
-     * moved) and no one knows their ids. In one transaction, sorted, so each index page is written once.
-     *
-     * @return how many rows it moved
+     * At start-up, before anything is written or read: learns where the unindexed entries of every
+     * session are, from where the oldest such session's entries start; answers the sessions that
+     * are sealed but not wholly indexed, for the writer to index.
      */
-    public int moveAll() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                int moved = s.executeUpdate("INSERT INTO transcript_entries (" + COLUMNS + ") SELECT " + COLUMNS
-                        + " FROM journal_entries ORDER BY session_id, seq");
-                s.executeUpdate("DELETE FROM journal_entries");
-                c.commit();
-                return moved;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
+    List<String> recoverUnindexed() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            java.util.Map<String, Long> indexedSeq = new java.util.HashMap<>();
+            List<String> sealed = new ArrayList<>();
+            long from = Long.MAX_VALUE;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, indexed_seq, first_entry, "
+                    + "ended_at IS NOT NULL FROM sessions WHERE first_entry IS NOT NULL "
+                    + "AND (ended_at IS NULL OR indexed_seq < last_seq)")) {
+                while (rs.next()) {
+                    indexedSeq.put(rs.getString(1), rs.getLong(2));
+                    from = Math.min(from, rs.getLong(3));
+                    if (rs.getBoolean(4)) {
+                        sealed.add(rs.getString(1));
+                    }
+                }
             }
+            if (indexedSeq.isEmpty()) {
+                return sealed;
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, session_id, seq FROM transcript_entries WHERE id >= ? ORDER BY id")) {
+                ps.setLong(1, from);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Long indexed = indexedSeq.get(rs.getString(2));
+                        if (indexed != null && rs.getLong(3) > indexed) {
+                            live.add(rs.getString(2), rs.getLong(3), rs.getLong(1));
+                        }
+                    }
+                }
+            }
+            return sealed;
         }
     }
 
@@ -243,14 +262,13 @@ public final class JournalStore {
     }
 
     /**
-     * The live rows first, then the sealed ones: a move that commits between the two reads puts
-     * rows in the second that have left the first, never the other way round, and moves a
-     * session's lowest seqs first, so the sealed rows read are a prefix and nothing is missed.
-     * Rows read in both places are kept once.
+     * The unindexed entries, then the indexed: entries never move, but leave {@link LiveRows} once
+     * indexed, so an entry indexed between the two reads is in the second. Entries read in both
+     * are kept once.
      */
     private List<Entry> entries(Connection c, String session, long after, long upTo) throws SQLException {
         List<Entry> live = liveEntries(c, session, this.live.slice(session, after, upTo));
-        List<Entry> entries = sealedEntries(c, session, after, upTo);
+        List<Entry> entries = indexedEntries(c, session, after, upTo);
         long last = entries.isEmpty() ? after : entries.get(entries.size() - 1).seq();
         for (Entry entry : live) {
             if (entry.seq() > last) {
@@ -260,9 +278,10 @@ public final class JournalStore {
         return entries;
     }
 
-    private static List<Entry> sealedEntries(Connection c, String session, long after, long upTo) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM transcript_entries "
-                + "WHERE session_id = ? AND seq > ? AND seq <= ? ORDER BY seq")) {
+    private static List<Entry> indexedEntries(Connection c, String session, long after, long upTo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + ENTRY_COLUMNS + " FROM transcript_index i "
+                + "JOIN transcript_entries e ON e.id = i.entry_id "
+                + "WHERE i.session_id = ? AND i.seq > ? AND i.seq <= ? ORDER BY i.seq")) {
             ps.setString(1, session);
             ps.setLong(2, after);
             ps.setLong(3, upTo);
@@ -276,16 +295,13 @@ public final class JournalStore {
         }
     }
 
-    /**
-     * The rows of a slice, by id, in seq order. The session and seq are checked too: after a move,
-     * a new row may have taken a moved row's id, and a reader may still hold the old one.
-     */
+    /** The entries of a slice, by id, in seq order; the session and seqs are checked too. */
     private static List<Entry> liveEntries(Connection c, String session, LiveRows.Slice slice) throws SQLException {
         List<Entry> entries = new ArrayList<>(slice.ids().length);
         long[] ids = slice.ids();
         for (int from = 0; from < ids.length; from += READ_CHUNK) {
             int n = Math.min(READ_CHUNK, ids.length - from);
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM journal_entries WHERE id IN ("
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM transcript_entries WHERE id IN ("
                     + placeholders(n) + ") AND session_id = ? AND seq >= ? AND seq <= ?")) {
                 for (int i = 0; i < n; i++) {
                     ps.setLong(i + 1, ids[from + i]);
@@ -311,8 +327,8 @@ public final class JournalStore {
             Entry entry = lastLive.get(lastLive.size() - 1);
             return new Head(entry.seq(), entry.hash());
         }
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT seq, hash FROM transcript_entries WHERE session_id = ? ORDER BY seq DESC LIMIT 1")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.seq, e.hash FROM transcript_index i "
+                + "JOIN transcript_entries e ON e.id = i.entry_id WHERE i.session_id = ? ORDER BY i.seq DESC LIMIT 1")) {
             ps.setString(1, session);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? new Head(rs.getLong(1), rs.getString(2)) : null;

@@ -4,11 +4,11 @@ import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Where each session's entries in {@code journal_entries} are: that table has no index by session,
- * so the journal remembers the row ids itself, from its commit until the rows are moved to
- * {@code transcript_entries}. A session's rows there always hold consecutive seqs (the journal
- * refuses a gap, and moves the lowest first), so one first seq and the ids in order say which row
- * holds which seq. The writer adds and drops; readers take copies.
+ * Where each session's entries not yet in {@code transcript_index} are: {@code transcript_entries}
+ * has no index by session, so the journal remembers their ids itself, from their commit until they
+ * are indexed. A session's unindexed entries always hold consecutive seqs (the journal refuses a
+ * gap, and indexes the lowest first), so one first seq and the ids in order say which row holds
+ * which seq. The writer adds and drops; readers take copies.
  */
 final class LiveRows {
     /** The ids of a session's rows for seqs {@code firstSeq, firstSeq + 1, ...}. */
@@ -94,13 +94,13 @@ final class LiveRows {
         return rows == null ? Slice.EMPTY : rows.last();
     }
 
-    /** The session's lowest {@code max} rows: the next to move. */
+    /** The session's lowest {@code max} rows: the next to index. */
     Slice first(String session, int max) {
         Rows rows = sessions.get(session);
         return rows == null ? Slice.EMPTY : rows.first(max);
     }
 
-    /** The session's lowest {@code count} rows were moved, and that move committed. */
+    /** The session's lowest {@code count} rows were indexed, and that committed. */
     void dropFirst(String session, int count) {
         Rows rows = sessions.get(session);
         if (rows != null && !rows.drop(count)) {
@@ -108,7 +108,7 @@ final class LiveRows {
         }
     }
 
-    /** Rows in {@code journal_entries}, over all sessions. */
+    /** Unindexed rows, over all sessions. */
     long size() {
         long size = 0;
         for (Rows rows : sessions.values()) {

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Where the journal keeps entries: appended to {@code journal_entries} while their session is
- * live, moved to {@code transcript_entries} once it is sealed, and read whole from either or both.
- * Each backend's test class supplies the database.
+ * Where the journal keeps entries: appended to {@code transcript_entries} with no index by
+ * session, indexed by session in {@code transcript_index} once their session is sealed, and read
+ * whole before, during and after. Each backend's test class supplies the database.
  */
 abstract class JournalLayoutContract {
     private static final Actor ANN = new Actor("t-ann", "Ann", Role.TECHNICIAN, Tier.L1);
@@ -42,33 +42,124 @@ abstract class JournalLayoutContract {
     /** A freshly migrated database, closed by the test. */
     abstract Database open(Path dir) throws Exception;
 
+    /** The JDBC URL and user of a new, empty database, for a test that migrates it itself. */
+    abstract String[] emptyDatabase(Path dir) throws Exception;
+
+    /**
+     * A database of the schema before the transcript index (V4), with a sealed session and one
+     * left live by a crash, migrated: both read whole, the sealed one verifies, the live one goes
+     * on and is sealed.
+     */
     @Test
-    void aLiveSessionIsReadWholeAndInRangesFromTheJournalTable() throws Exception {
+    void transcriptsWrittenBeforeTheIndexAreMigratedAndReadWhole() throws Exception {
+        String[] db = emptyDatabase(dir);
+        boolean sqlite = db[0].startsWith("jdbc:sqlite:");
+        org.flywaydb.core.Flyway.configure().dataSource(db[0], db[1], null).target("4")
+                .locations("classpath:db/migration", sqlite ? "classpath:db/migration-sqlite"
+                        : "classpath:db/migration-postgresql")
+                .load().migrate();
+        TranscriptSigner signer = TranscriptSigner.open(dir);
+        com.fasterxml.jackson.databind.ObjectMapper mapper = ProtocolCodec.create().mapper();
+        Session sealed = new Session("s-v4-sealed");
+        Session live = new Session("s-v4-live");
+        try (Connection c = java.sql.DriverManager.getConnection(db[0], db[1], null)) {
+            for (Session s : List.of(sealed, live)) {
+                List<Event> events = new ArrayList<>(s.opening());
+                for (int i = 0; i < 5; i++) {
+                    events.add(s.event(EventType.CHAT_MESSAGE, UMA, new EventBody.ChatMessage("before " + i)));
+                }
+                if (s == sealed) {
+                    events.addAll(s.end());
+                }
+                insertV4(c, s, events, signer, mapper);
+            }
+        }
+        try (Database migrated = Database.open(db[0], db[1], null, 2, dir); Journal journal = journal(migrated)) {
+            assertThat(journal.store().unindexedEntries()).isZero();
+            assertThat(rows(migrated, "transcript_index", "s-v4-sealed")).isEqualTo(8);
+            assertWhole(journal, "s-v4-sealed", 8, true);
+            assertWhole(journal, "s-v4-live", 7, false);
+            live.write(journal, 2);
+            journal.append(live.end()).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> indexedSeq(migrated, "s-v4-live") == 10);
+            assertWhole(journal, "s-v4-live", 10, true);
+        }
+    }
+
+    /** Rows as the journal of V4 wrote them: the session, its transcript chained, its seal when it ended. */
+    private static void insertV4(Connection c, Session s, List<Event> events, TranscriptSigner signer,
+                                 com.fasterxml.jackson.databind.ObjectMapper mapper) throws Exception {
+        try (PreparedStatement ticket = c.prepareStatement("INSERT INTO tickets (id, created_at) VALUES (?, 0)");
+             PreparedStatement session = c.prepareStatement(
+                     "INSERT INTO sessions (id, ticket_id, title, opened_at) VALUES (?, ?, 'VPN drops', 0)")) {
+            ticket.setString(1, "T-" + s.id);
+            ticket.executeUpdate();
+            session.setString(1, s.id);
+            session.setString(2, "T-" + s.id);
+            session.executeUpdate();
+        }
+        String prev = TranscriptChain.GENESIS;
+        try (PreparedStatement entry = c.prepareStatement("INSERT INTO transcript_entries (session_id, seq, ts, actor, "
+                + "audience, type, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (Event event : events) {
+                JournalStore.Entry e = EntryCodec.toEntry(event, prev, mapper);
+                entry.setString(1, e.session());
+                entry.setLong(2, e.seq());
+                entry.setLong(3, e.ts());
+                entry.setString(4, e.actor());
+                entry.setString(5, e.audience());
+                entry.setString(6, e.type());
+                entry.setString(7, e.body());
+                entry.setString(8, e.prevHash());
+                entry.setString(9, e.hash());
+                entry.executeUpdate();
+                prev = e.hash();
+            }
+        }
+        if (events.get(events.size() - 1).type() == EventType.SESSION_ENDED) {
+            TranscriptSigner.Signature signature = signer.sign(TranscriptChain.sealMessage(s.id, s.seq, prev));
+            try (PreparedStatement seal = c.prepareStatement("UPDATE sessions SET ended_at = 1, outcome = 'resolved', "
+                    + "last_seq = ?, head_hash = ?, key_id = ?, signature = ?, sealed_at = 1 WHERE id = ?")) {
+                seal.setLong(1, s.seq);
+                seal.setString(2, prev);
+                seal.setString(3, signature.keyId());
+                seal.setString(4, signature.value());
+                seal.setString(5, s.id);
+                seal.executeUpdate();
+            }
+        }
+    }
+
+    @Test
+    void aLiveSessionIsReadWholeAndInRangesBeforeItIsIndexed() throws Exception {
         try (Database db = open(dir); Journal journal = journal(db)) {
+            Session other = new Session("s-other");
+            other.write(journal, 30);
             Session s = new Session("s-live");
             s.write(journal, 600);
-            assertThat(rows(db, "journal_entries", "s-live")).isEqualTo(602);
-            assertThat(rows(db, "transcript_entries", "s-live")).isZero();
+            assertThat(rows(db, "transcript_entries", "s-live")).isEqualTo(602);
+            assertThat(rows(db, "transcript_index", "s-live")).isZero();
             assertWhole(journal, "s-live", 602, false);
             assertThat(journal.store().entries("s-live", 250, 260)).extracting(JournalStore.Entry::seq)
-                    .containsExactly(251L, 252L, 253L, 254L, 255L, 256L, 257L, 258L, 259L, 260L);
-            assertThat(journal.read("s-live", 590, 600).get()).hasSize(10);
+                    .containsExactlyElementsOf(seqs(251, 261));
+            assertThat(journal.read("s-live", 590, 600).get()).extracting(JournalStore.Entry::seq)
+                    .containsExactlyElementsOf(seqs(591, 601));
             assertThat(journal.store().entries("s-live", 602, Long.MAX_VALUE)).isEmpty();
         }
     }
 
     @Test
-    void aSealedSessionMovesToTheTranscriptTableAndStaysWholeWhileItMoves() throws Exception {
+    void aSealedSessionIsIndexedAndStaysWholeWhileItIs() throws Exception {
         try (Database db = open(dir); Journal journal = journal(db)) {
             Session other = new Session("s-other");
             other.write(journal, 40);
             Session s = new Session("s-sealed");
-            s.write(journal, 900); // several moves of MOVE_CHUNK rows
-            AtomicBoolean moving = new AtomicBoolean(true);
+            s.write(journal, 900); // several transactions of INDEX_CHUNK entries
+            AtomicBoolean indexing = new AtomicBoolean(true);
             AtomicInteger reads = new AtomicInteger();
             CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
                 try {
-                    while (moving.get() || reads.get() == 0) {
+                    while (indexing.get() || reads.get() == 0) {
                         List<JournalStore.Entry> entries = journal.store().entries("s-sealed");
                         assertThat(entries.size()).as("read %d", reads.get()).isBetween(902, 903);
                         assertThat(entries).extracting(JournalStore.Entry::seq).as("read %d", reads.get())
@@ -80,35 +171,66 @@ abstract class JournalLayoutContract {
                 }
             });
             journal.append(s.end()).get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> rows(db, "journal_entries", "s-sealed") == 0);
-            moving.set(false);
+            await().atMost(Duration.ofSeconds(30)).until(() -> rows(db, "transcript_index", "s-sealed") == 903);
+            indexing.set(false);
             reader.get();
-            assertThat(rows(db, "transcript_entries", "s-sealed")).isEqualTo(903);
-            assertThat(journal.store().liveEntries()).as("the live session's rows stay").isEqualTo(42);
-            assertThat(rows(db, "journal_entries", "s-other")).isEqualTo(42);
+            assertThat(journal.store().unindexedEntries()).as("the live session's entries").isEqualTo(42);
+            assertThat(rows(db, "transcript_index", "s-other")).isZero();
+            assertThat(indexedSeq(db, "s-sealed")).isEqualTo(903);
             assertWhole(journal, "s-sealed", 903, true);
             assertWhole(journal, "s-other", 42, false);
         }
     }
 
     @Test
-    void rowsLeftInTheJournalTableMoveAtTheNextStartAndTheSessionGoesOn() throws Exception {
+    void unindexedEntriesAreFoundAgainAtTheNextStartAndTheSessionGoesOn() throws Exception {
         Session s = new Session("s-restart");
+        Session sealedBefore = new Session("s-sealed-before");
         try (Database db = open(dir)) {
             try (Journal before = journal(db)) {
+                new Session("s-indexed").write(before, 5);
                 s.write(before, 300);
+                sealedBefore.write(before, 10);
+                before.append(sealedBefore.end()).get();
             }
-            assertThat(rows(db, "journal_entries", "s-restart")).isEqualTo(302);
+            // the writer may have indexed some of the sealed session before it stopped, not all of the live one
+            assertThat(rows(db, "transcript_index", "s-restart")).isZero();
             try (Journal after = journal(db)) {
-                assertThat(rows(db, "journal_entries", "s-restart")).isZero();
-                assertThat(rows(db, "transcript_entries", "s-restart")).isEqualTo(302);
-                s.write(after, 20); // chained after the moved head
+                assertWhole(after, "s-restart", 302, false);
+                s.write(after, 20); // chained after the head found again
                 assertWhole(after, "s-restart", 322, false);
                 after.append(s.end()).get();
-                await().atMost(Duration.ofSeconds(30)).until(() -> after.store().liveEntries() == 0);
+                await().atMost(Duration.ofSeconds(30)).until(() -> after.store().unindexedEntries() == 7);
+                assertThat(rows(db, "transcript_index", "s-restart")).isEqualTo(323);
+                assertThat(rows(db, "transcript_index", "s-sealed-before")).isEqualTo(13);
                 assertWhole(after, "s-restart", 323, true);
+                assertWhole(after, "s-sealed-before", 13, true);
                 assertThat(after.store().history("T-s-restart")).hasSize(1);
             }
+        }
+    }
+
+    @Test
+    void aSessionPartlyIndexedIsReadWholeFromBothPlaces() throws Exception {
+        try (Database db = open(dir); Journal journal = journal(db)) {
+            Session s = new Session("s-part");
+            s.write(journal, 700);
+            // the first 256 indexed as the writer would, beside it (the store is the writer's)
+            try (Connection c = db.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                assertThat(journal.store().index(c, "s-part", 256)).isEqualTo(256);
+                c.commit();
+            }
+            journal.store().indexed("s-part", 256);
+            assertThat(rows(db, "transcript_index", "s-part")).isEqualTo(256);
+            assertThat(journal.store().unindexedEntries()).isEqualTo(702 - 256);
+            assertWhole(journal, "s-part", 702, false);
+            assertThat(journal.store().entries("s-part", 200, 400)).extracting(JournalStore.Entry::seq)
+                    .containsExactlyElementsOf(seqs(201, 401));
+            s.write(journal, 3); // chained after the head, which is unindexed
+            journal.append(s.end()).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> indexedSeq(db, "s-part") == 706);
+            assertWhole(journal, "s-part", 706, true);
         }
     }
 
@@ -143,6 +265,17 @@ abstract class JournalLayoutContract {
         }
     }
 
+    private static long indexedSeq(Database db, String session) throws Exception {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT indexed_seq FROM sessions WHERE id = ?")) {
+            ps.setString(1, session);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private Journal journal(Database db) throws Exception {
         return new Journal(db.dataSource(), TranscriptSigner.open(dir), ProtocolCodec.create().mapper(), 1000,
                 Duration.ZERO, 1000);
@@ -162,14 +295,18 @@ abstract class JournalLayoutContract {
             return new Event(type, id, ++seq, at.plusMillis(seq), actor, Audience.ALL, body);
         }
 
+        List<Event> opening() {
+            return List.of(
+                    event(EventType.SESSION_OPENED, ANN,
+                            new EventBody.SessionOpened("T-" + id, "VPN drops", "vpn", null, "active", "each-time")),
+                    event(EventType.PARTICIPANT_JOINED, ANN, joined(ANN)));
+        }
+
         /** Opens the session if it is new, then appends {@code chats} messages in commands of one to seven. */
         void write(Journal journal, int chats) throws Exception {
             List<CompletableFuture<Void>> done = new ArrayList<>();
             if (seq == 0) {
-                done.add(journal.append(List.of(
-                        event(EventType.SESSION_OPENED, ANN,
-                                new EventBody.SessionOpened("T-" + id, "VPN drops", "vpn", null, "active", "each-time")),
-                        event(EventType.PARTICIPANT_JOINED, ANN, joined(ANN)))));
+                done.add(journal.append(opening()));
             }
             for (int sent = 0, size = 1; sent < chats; sent += size, size = size % 7 + 1) {
                 List<Event> command = new ArrayList<>();

@@ -25,7 +25,7 @@ class LiveRowsTest {
     }
 
     @Test
-    void movedRowsLeaveFromTheLowestSeqAndAnEmptiedSessionIsForgotten() {
+    void indexedRowsLeaveFromTheLowestSeqAndAnEmptiedSessionIsForgotten() {
         LiveRows rows = new LiveRows();
         for (long seq = 1; seq <= 1_000; seq++) {
             rows.add("a", seq, seq * 10);
@@ -40,7 +40,7 @@ class LiveRowsTest {
         rows.dropFirst("a", 744);
         assertThat(rows.size()).isZero();
         assertThat(rows.last("a").isEmpty()).isTrue();
-        rows.add("a", 7, 1); // a session starting over after its rows moved (as after a restart) starts a new run
+        rows.add("a", 7, 1); // rows after all were indexed start a new run
         assertThat(rows.slice("a", 0, Long.MAX_VALUE).firstSeq()).isEqualTo(7);
     }
 

@@ -20,6 +20,13 @@ class PostgresJournalLayoutIT extends JournalLayoutContract {
         return Database.open(PostgresSchema.url(schema), PostgresSchema.user(), null, 2, dir);
     }
 
+    @Override
+    String[] emptyDatabase(Path dir) {
+        String schema = PostgresSchema.create("tierline_layout_");
+        SCHEMAS.add(schema);
+        return new String[] {PostgresSchema.url(schema), PostgresSchema.user()};
+    }
+
     @AfterAll
     static void dropSchemas() throws Exception {
         for (String schema : SCHEMAS) {

@@ -8,4 +8,9 @@ class SqliteJournalLayoutTest extends JournalLayoutContract {
     Database open(Path dir) throws Exception {
         return Database.open("", null, null, 2, dir);
     }
+
+    @Override
+    String[] emptyDatabase(Path dir) {
+        return new String[] {"jdbc:sqlite:" + dir.toAbsolutePath().resolve("v4.db"), null};
+    }
 }
