@@ -32,8 +32,9 @@ final class JournalBench {
      * writer's time per session to end and seal the measured pass's sessions, each with its chat:
      * the journal's writer does it (signing the head, building the ticket's history entry from the
      * transcript) and every session's events wait behind it. {@code indexMillisPerSession}: the
-     * writer's time per session, after that, to index the sealed sessions' entries by session,
-     * which it does while no event waits.
+     * time per session, after that, until the sealed sessions' entries are all indexed by session,
+     * which the writer does while no event waits. It starts as soon as the writer is idle, so some
+     * of it may fall in the seal's time: the two together are the whole cost.
      */
     record Result(String backend, long events, double seconds, double eventsPerSecond, int untimedPasses,
                   double sealMillisPerSession, double indexMillisPerSession) {}

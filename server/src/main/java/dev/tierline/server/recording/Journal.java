@@ -159,6 +159,16 @@ public final class Journal implements AutoCloseable {
     private final java.util.ArrayDeque<String> sealed = new java.util.ArrayDeque<>();
     private static final int INDEX_CHUNK = 256;
     /**
+     * Under load that never leaves the queue empty, the writer still indexes a chunk this often,
+     * before a batch, so the unindexed entries (memory, and the next start's scan) stay bounded.
+     */
+    private static final long INDEX_AT_LEAST_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** After a failed index transaction the writer waits this long before the next; it does not impair recording. */
+    private static final long INDEX_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** System.nanoTime() of the last index transaction tried (writer thread only). */
+    private long lastIndexTry = System.nanoTime();
+    private boolean lastIndexFailed;
+    /**
      * Entries past which the writer prepares its INSERT anew after running it. sqlite-jdbc clears,
      * on every batch, a parameter array as long as the largest batch the statement ever ran: after
      * one batch of 1,000 entries each commit of one entry cleared 9,000 slots, 2.9 % of the
@@ -310,7 +320,9 @@ public final class Journal implements AutoCloseable {
         List<Pending> batch = new ArrayList<>();
         while (running || !queue.isEmpty()) {
             try {
-                boolean toIndex = failure == null && !sealed.isEmpty();
+                long sinceIndexTry = System.nanoTime() - lastIndexTry;
+                boolean toIndex = failure == null && !sealed.isEmpty()
+                        && (!lastIndexFailed || sinceIndexTry >= INDEX_RETRY_NANOS);
                 Pending first = toIndex ? queue.poll() : queue.poll(PROBE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
                 if (failure != null) {
                     probe();
@@ -320,6 +332,9 @@ public final class Journal implements AutoCloseable {
                         indexSealed();
                     }
                     continue;
+                }
+                if (toIndex && sinceIndexTry >= INDEX_AT_LEAST_EVERY_NANOS) {
+                    indexSealed();
                 }
                 batch.clear();
                 batch.add(first);
@@ -479,9 +494,15 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Indexes the next entries of the oldest sealed session in {@link #sealed}, in a transaction of their own. */
+    /**
+     * Indexes the next entries of the oldest sealed session in {@link #sealed}, in a transaction of
+     * their own. A failure does not impair recording, since nothing is lost (the entries stay
+     * readable, and an index retried is idempotent): the writer tries again a second later. A
+     * database that is really down fails the next batch of events, which does impair it.
+     */
     private void indexSealed() {
         String session = sealed.peek();
+        lastIndexTry = System.nanoTime();
         int indexed;
         try {
             Connection c = connection();
@@ -492,19 +513,14 @@ public final class Journal implements AutoCloseable {
                 rollbackQuietly(c);
                 throw e;
             }
-        } catch (SQLException e) {
-            // the database's trouble, as for a batch: the entries stay readable where they are, and
-            // the indexing goes on once a probe finds the database back
+        } catch (SQLException | RuntimeException e) {
             dropConnection();
-            impaired(e);
-            return;
-        } catch (RuntimeException e) {
-            dropConnection();
-            sealed.poll();
-            log.error("indexing the entries of sealed session {} failed; they stay readable, and are indexed at "
-                    + "the next start", session, e);
+            lastIndexFailed = true;
+            log.warn("indexing the entries of sealed session {} failed; they stay readable, and the writer tries "
+                    + "again: {}", session, e.toString());
             return;
         }
+        lastIndexFailed = false;
         store.indexed(session, indexed);
         if (indexed < INDEX_CHUNK) {
             sealed.poll();
@@ -636,7 +652,11 @@ public final class Journal implements AutoCloseable {
             Connection c = dataSource.getConnection();
             try {
                 c.setAutoCommit(false);
+                long expected = nextId;
                 nextId = store.nextEntryId(c);
+                if (expected > 0 && nextId > expected) {
+                    sealed.addAll(store.learnCommitted(c, expected));
+                }
                 insertEntries = store.prepareInsertEntries(c);
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(c);

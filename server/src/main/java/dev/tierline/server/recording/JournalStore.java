@@ -1,5 +1,6 @@
 package dev.tierline.server.recording;
 
+import dev.tierline.protocol.EventType;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -125,6 +126,29 @@ public final class JournalStore {
         }
     }
 
+    /**
+     * Learns the entries from {@code fromId} on, which the writer did not know were committed: a
+     * commit that reported failure but had committed (a connection lost in the commit). Without
+     * them the session's head would be one the database has passed, and its next entries would
+     * repeat seqs it holds. Answers the sessions those entries ended.
+     */
+    List<String> learnCommitted(Connection c, long fromId) throws SQLException {
+        List<String> ended = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id, session_id, seq, type FROM transcript_entries WHERE id >= ? ORDER BY id")) {
+            ps.setLong(1, fromId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    live.add(rs.getString(2), rs.getLong(3), rs.getLong(1));
+                    if (EventType.SESSION_ENDED.wire().equals(rs.getString(4))) {
+                        ended.add(rs.getString(2));
+                    }
+                }
+            }
+        }
+        return ended;
+    }
+
     /** The id after the highest entry's: the writer numbers entries from there. */
     long nextEntryId(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
@@ -148,8 +172,10 @@ public final class JournalStore {
         }
         // one statement of many rows: PostgreSQL ran a batch of one-row INSERTs at about 40 us a row
         int n = slice.ids().length;
+        // a retry of an index whose commit failed in name only finds its rows there already
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO transcript_index (session_id, seq, entry_id) VALUES "
-                + String.join(", ", java.util.Collections.nCopies(n, "(?, ?, ?)")))) {
+                + String.join(", ", java.util.Collections.nCopies(n, "(?, ?, ?)"))
+                + " ON CONFLICT (session_id, seq) DO NOTHING")) {
             for (int i = 0; i < n; i++) {
                 ps.setString(3 * i + 1, session);
                 ps.setLong(3 * i + 2, slice.firstSeq() + i);
@@ -295,7 +321,11 @@ public final class JournalStore {
         }
     }
 
-    /** The entries of a slice, by id, in seq order; the session and seqs are checked too. */
+    /**
+     * The entries of a slice, by id, in seq order. Entries never move, so each id must be found,
+     * of this session, at its seq: anything else is a broken invariant, and a head read from it
+     * would fork the chain, so it fails.
+     */
     private static List<Entry> liveEntries(Connection c, String session, LiveRows.Slice slice) throws SQLException {
         List<Entry> entries = new ArrayList<>(slice.ids().length);
         long[] ids = slice.ids();
@@ -315,6 +345,10 @@ public final class JournalStore {
                     }
                 }
             }
+        }
+        if (entries.size() != ids.length) {
+            throw new IllegalStateException("session " + session + ": " + ids.length + " unindexed entries from seq "
+                    + slice.firstSeq() + " expected, " + entries.size() + " found");
         }
         entries.sort(java.util.Comparator.comparingLong(Entry::seq));
         return entries;

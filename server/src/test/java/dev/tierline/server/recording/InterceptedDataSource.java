@@ -7,8 +7,8 @@ import java.sql.Connection;
 import javax.sql.DataSource;
 
 /**
- * A real data source with a step run before each {@code getConnection} and before each commit on
- * its connections: for tests that break or hold the journal. The commit matters because the
+ * A real data source with a step run before each {@code getConnection} and before (and after) each
+ * commit on its connections: for tests that break or hold the journal. The commit matters because the
  * journal's writer keeps its connection from batch to batch, so it seldom asks for a new one.
  */
 final class InterceptedDataSource {
@@ -24,6 +24,11 @@ final class InterceptedDataSource {
     }
 
     static DataSource around(DataSource real, Step beforeGetConnection, Step beforeCommit) {
+        return around(real, beforeGetConnection, beforeCommit, () -> { });
+    }
+
+    /** {@code afterCommit} runs once the real commit returned: throwing there is a commit that failed in name only. */
+    static DataSource around(DataSource real, Step beforeGetConnection, Step beforeCommit, Step afterCommit) {
         return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, args) -> {
                     if (!method.getName().equals("getConnection")) {
@@ -33,10 +38,13 @@ final class InterceptedDataSource {
                     Connection connection = (Connection) invoke(method, real, args);
                     return Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                             (p, m, a) -> {
-                                if (m.getName().equals("commit")) {
-                                    beforeCommit.run();
+                                if (!m.getName().equals("commit")) {
+                                    return invoke(m, connection, a);
                                 }
-                                return invoke(m, connection, a);
+                                beforeCommit.run();
+                                Object result = invoke(m, connection, a);
+                                afterCommit.run();
+                                return result;
                             });
                 });
     }

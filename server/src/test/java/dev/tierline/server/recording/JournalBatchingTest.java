@@ -119,7 +119,7 @@ class JournalBatchingTest {
             });
             try (Journal journal = new Journal(counted, TranscriptSigner.open(dir), ProtocolCodec.create().mapper(), 1000,
                     Duration.ZERO, Journal.Linger.WHEN_BUSY, 1000)) {
-                taken.set(0); // the start-up move of rows left from before took one, before the writer started
+                taken.set(0); // the start-up look for unindexed entries took one, before the writer started
                 for (int i = 1; i <= 5; i++) {
                     journal.append(List.of(opened("s-" + i))).get(30, TimeUnit.SECONDS);
                 }

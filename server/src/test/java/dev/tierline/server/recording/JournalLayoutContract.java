@@ -171,10 +171,10 @@ abstract class JournalLayoutContract {
                 }
             });
             journal.append(s.end()).get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> rows(db, "transcript_index", "s-sealed") == 903);
+            await().atMost(Duration.ofSeconds(30)).until(() -> journal.store().unindexedEntries() == 42);
             indexing.set(false);
             reader.get();
-            assertThat(journal.store().unindexedEntries()).as("the live session's entries").isEqualTo(42);
+            assertThat(rows(db, "transcript_index", "s-sealed")).isEqualTo(903);
             assertThat(rows(db, "transcript_index", "s-other")).isZero();
             assertThat(indexedSeq(db, "s-sealed")).isEqualTo(903);
             assertWhole(journal, "s-sealed", 903, true);
@@ -188,12 +188,15 @@ abstract class JournalLayoutContract {
         Session sealedBefore = new Session("s-sealed-before");
         try (Database db = open(dir)) {
             try (Journal before = journal(db)) {
-                new Session("s-indexed").write(before, 5);
+                new Session("s-open").write(before, 5);
                 s.write(before, 300);
                 sealedBefore.write(before, 10);
                 before.append(sealedBefore.end()).get();
+                await().atMost(Duration.ofSeconds(30)).until(() -> indexedSeq(db, "s-sealed-before") == 13);
             }
-            // the writer may have indexed some of the sealed session before it stopped, not all of the live one
+            // as if the writer had stopped in the middle of indexing the sealed session
+            execute(db, "DELETE FROM transcript_index WHERE session_id = 's-sealed-before' AND seq > 4");
+            execute(db, "UPDATE sessions SET indexed_seq = 4 WHERE id = 's-sealed-before'");
             assertThat(rows(db, "transcript_index", "s-restart")).isZero();
             try (Journal after = journal(db)) {
                 assertWhole(after, "s-restart", 302, false);
@@ -265,6 +268,100 @@ abstract class JournalLayoutContract {
         }
     }
 
+    /**
+     * A commit that fails after it committed (a connection lost in the commit) leaves entries the
+     * writer does not know of: once recovered, it learns them, so the session's head is the
+     * database's, no seq is stored twice, and the sealed session is indexed whole.
+     */
+    @Test
+    void entriesOfACommitThatFailedInNameOnlyAreLearnedAndNotWrittenTwice() throws Exception {
+        AtomicBoolean failAfterCommit = new AtomicBoolean();
+        try (Database db = open(dir);
+             Journal journal = journal(InterceptedDataSource.around(db.dataSource(), () -> { }, () -> { }, () -> {
+                 if (failAfterCommit.getAndSet(false)) {
+                     throw new java.sql.SQLException("connection lost in the commit (test)");
+                 }
+             }), dir)) {
+            Session s = new Session("s-ambiguous");
+            s.write(journal, 5);
+            failAfterCommit.set(true);
+            List<Event> committed = List.of(s.event(EventType.CHAT_MESSAGE, UMA, new EventBody.ChatMessage("in doubt")));
+            assertThat(journal.append(committed)).failsWithin(Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(journal::isHealthy);
+            s.seq -= 1; // as the session would: its state is what was acknowledged
+            List<Event> again = List.of(s.event(EventType.CHAT_MESSAGE, UMA, new EventBody.ChatMessage("again")));
+            assertThat(journal.append(again)).as("seq 8 is taken").failsWithin(Duration.ofSeconds(30));
+            assertThat(rows(db, "transcript_entries", "s-ambiguous")).isEqualTo(8);
+            s.seq = 8;
+            journal.append(s.end()).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> indexedSeq(db, "s-ambiguous") == 9);
+            assertWhole(journal, "s-ambiguous", 9, true);
+            assertThat(journal.store().entries("s-ambiguous").get(7).body()).contains("in doubt");
+        }
+    }
+
+    /** An index transaction that fails does not impair recording; the writer indexes again later. */
+    @Test
+    void aFailedIndexTransactionIsRetriedWithoutImpairingRecording() throws Exception {
+        AtomicInteger indexFailures = new AtomicInteger(2);
+        try (Database db = open(dir); Journal journal = journal(failingIndexCommits(db.dataSource(), indexFailures), dir)) {
+            java.util.concurrent.atomic.AtomicReference<String> impaired = new java.util.concurrent.atomic.AtomicReference<>();
+            journal.addListener(new Journal.Listener() {
+                @Override
+                public void impaired(String reason) {
+                    impaired.set(reason);
+                }
+            });
+            Session s = new Session("s-index-fails");
+            s.write(journal, 20);
+            journal.append(s.end()).get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> indexFailures.get() == 0);
+            new Session("s-meanwhile").write(journal, 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> indexedSeq(db, "s-index-fails") == 23);
+            assertThat(impaired.get()).isNull();
+            assertWhole(journal, "s-index-fails", 23, true);
+        }
+    }
+
+    /** Fails the commit of a transaction that wrote to the transcript index, {@code failures} times. */
+    private static javax.sql.DataSource failingIndexCommits(javax.sql.DataSource real, AtomicInteger failures) {
+        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(javax.sql.DataSource.class.getClassLoader(),
+                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
+                    Object result = invoke(method, real, args);
+                    if (!method.getName().equals("getConnection")) {
+                        return result;
+                    }
+                    Connection connection = (Connection) result;
+                    AtomicBoolean indexing = new AtomicBoolean();
+                    return java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                            new Class<?>[] {Connection.class}, (p, m, a) -> {
+                                if (m.getName().startsWith("prepare") && a != null && a[0] instanceof String q
+                                        && q.startsWith("INSERT INTO transcript_index")) {
+                                    indexing.set(true);
+                                }
+                                if (m.getName().equals("commit") && indexing.getAndSet(false)
+                                        && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                                    throw new java.sql.SQLException("disk I/O error in an index transaction (test)");
+                                }
+                                return invoke(m, connection, a);
+                            });
+                });
+    }
+
+    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static void execute(Database db, String sql) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
     private static long indexedSeq(Database db, String session) throws Exception {
         try (Connection c = db.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT indexed_seq FROM sessions WHERE id = ?")) {
@@ -277,7 +374,11 @@ abstract class JournalLayoutContract {
     }
 
     private Journal journal(Database db) throws Exception {
-        return new Journal(db.dataSource(), TranscriptSigner.open(dir), ProtocolCodec.create().mapper(), 1000,
+        return journal(db.dataSource(), dir);
+    }
+
+    private static Journal journal(javax.sql.DataSource dataSource, Path dir) throws Exception {
+        return new Journal(dataSource, TranscriptSigner.open(dir), ProtocolCodec.create().mapper(), 1000,
                 Duration.ZERO, 1000);
     }
 
