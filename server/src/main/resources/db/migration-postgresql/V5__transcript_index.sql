@@ -27,6 +27,9 @@ INSERT INTO transcript_index (session_id, seq, entry_id) SELECT session_id, seq,
 
 DROP TABLE transcript_entries;
 ALTER TABLE transcript_log RENAME TO transcript_entries;
+-- constraints keep their names through a rename; give them the table's, as a fresh schema has
+ALTER TABLE transcript_entries RENAME CONSTRAINT transcript_log_pkey TO transcript_entries_pkey;
+ALTER TABLE transcript_entries RENAME CONSTRAINT transcript_log_session_id_fkey TO transcript_entries_session_id_fkey;
 
 ALTER TABLE sessions ADD COLUMN first_entry BIGINT;
 ALTER TABLE sessions ADD COLUMN indexed_seq BIGINT NOT NULL DEFAULT 0;

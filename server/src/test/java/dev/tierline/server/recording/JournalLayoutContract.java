@@ -77,6 +77,11 @@ abstract class JournalLayoutContract {
         try (Database migrated = Database.open(db[0], db[1], null, 2, dir); Journal journal = journal(migrated)) {
             assertThat(journal.store().unindexedEntries()).isZero();
             assertThat(rows(migrated, "transcript_index", "s-v4-sealed")).isEqualTo(8);
+            if (!sqlite) {
+                // named as a schema created fresh would name them, not after the table renamed
+                assertThat(constraints(migrated, "transcript_entries"))
+                        .containsExactlyInAnyOrder("transcript_entries_pkey", "transcript_entries_session_id_fkey");
+            }
             assertWhole(journal, "s-v4-sealed", 8, true);
             assertWhole(journal, "s-v4-live", 7, false);
             live.write(journal, 2);
@@ -359,6 +364,22 @@ abstract class JournalLayoutContract {
     private static void execute(Database db, String sql) throws Exception {
         try (Connection c = db.dataSource().getConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute(sql);
+        }
+    }
+
+    /** PostgreSQL: the names of a table's constraints. */
+    private static List<String> constraints(Database db, String table) throws Exception {
+        try (Connection c = db.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT conname FROM pg_constraint WHERE conrelid = CAST(? AS regclass)")) {
+            ps.setString(1, table);
+            List<String> names = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    names.add(rs.getString(1));
+                }
+            }
+            return names;
         }
     }
 
