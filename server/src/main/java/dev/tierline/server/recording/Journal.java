@@ -160,7 +160,9 @@ public final class Journal implements AutoCloseable {
     private static final int INDEX_CHUNK = 256;
     /**
      * Under load that never leaves the queue empty, the writer still indexes a chunk this often,
-     * before a batch, so the unindexed entries (memory, and the next start's scan) stay bounded.
+     * before a batch, so that the unindexed entries (memory, and the next start's scan) do not
+     * grow for as long as that load lasts, as long as sessions seal at under {@link #INDEX_CHUNK}
+     * entries a second; beyond that they grow until the queue next empties.
      */
     private static final long INDEX_AT_LEAST_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** After a failed index transaction the writer waits this long before the next; it does not impair recording. */
@@ -653,10 +655,13 @@ public final class Journal implements AutoCloseable {
             try {
                 c.setAutoCommit(false);
                 long expected = nextId;
-                nextId = store.nextEntryId(c);
-                if (expected > 0 && nextId > expected) {
+                long next = store.nextEntryId(c);
+                if (expected > 0 && next > expected) {
+                    // nextId moves on only once they are learnt: a learning that fails is tried
+                    // again on the next connection, not skipped as if there were nothing to learn
                     sealed.addAll(store.learnCommitted(c, expected));
                 }
+                nextId = next;
                 insertEntries = store.prepareInsertEntries(c);
             } catch (SQLException | RuntimeException e) {
                 closeQuietly(c);

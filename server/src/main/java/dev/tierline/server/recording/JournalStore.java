@@ -131,19 +131,32 @@ public final class JournalStore {
      * commit that reported failure but had committed (a connection lost in the commit). Without
      * them the session's head would be one the database has passed, and its next entries would
      * repeat seqs it holds. Answers the sessions those entries ended.
+     *
+     * <p>All of them are read before any is learnt, so a read that fails leaves nothing half
+     * learnt; entries already known (a learning tried again) are passed over.
      */
     List<String> learnCommitted(Connection c, long fromId) throws SQLException {
-        List<String> ended = new ArrayList<>();
+        record Row(long id, String session, long seq, boolean ends) {}
+        List<Row> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id, session_id, seq, type FROM transcript_entries WHERE id >= ? ORDER BY id")) {
             ps.setLong(1, fromId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    live.add(rs.getString(2), rs.getLong(3), rs.getLong(1));
-                    if (EventType.SESSION_ENDED.wire().equals(rs.getString(4))) {
-                        ended.add(rs.getString(2));
-                    }
+                    rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getLong(3),
+                            EventType.SESSION_ENDED.wire().equals(rs.getString(4))));
                 }
+            }
+        }
+        List<String> ended = new ArrayList<>();
+        for (Row row : rows) {
+            LiveRows.Slice last = live.last(row.session());
+            if (!last.isEmpty() && row.seq() <= last.firstSeq()) {
+                continue;
+            }
+            live.add(row.session(), row.seq(), row.id());
+            if (row.ends()) {
+                ended.add(row.session());
             }
         }
         return ended;

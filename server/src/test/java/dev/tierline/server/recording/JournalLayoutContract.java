@@ -153,32 +153,53 @@ abstract class JournalLayoutContract {
         }
     }
 
+    /**
+     * Reads of a session while it is being indexed: each index transaction's commit waits until
+     * two reads have finished since it was reached, so at least one read runs wholly between two
+     * of them, with the session partly in the index and partly not.
+     */
     @Test
     void aSealedSessionIsIndexedAndStaysWholeWhileItIs() throws Exception {
-        try (Database db = open(dir); Journal journal = journal(db)) {
+        AtomicInteger reads = new AtomicInteger();
+        AtomicInteger partlyIndexedReads = new AtomicInteger();
+        AtomicBoolean readerStopped = new AtomicBoolean();
+        try (Database db = open(dir);
+             Journal journal = journal(intercepting(db.dataSource(), (method, args, commitsIndex) -> {
+                 if (commitsIndex) { // held until two more reads finished
+                     int reached = reads.get();
+                     await().atMost(Duration.ofSeconds(30)).until(() -> reads.get() >= reached + 2 || readerStopped.get());
+                 }
+             }), dir)) {
             Session other = new Session("s-other");
             other.write(journal, 40);
             Session s = new Session("s-sealed");
             s.write(journal, 900); // several transactions of INDEX_CHUNK entries
             AtomicBoolean indexing = new AtomicBoolean(true);
-            AtomicInteger reads = new AtomicInteger();
             CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
                 try {
                     while (indexing.get() || reads.get() == 0) {
+                        long indexedBefore = indexedSeq(db, "s-sealed");
                         List<JournalStore.Entry> entries = journal.store().entries("s-sealed");
                         assertThat(entries.size()).as("read %d", reads.get()).isBetween(902, 903);
                         assertThat(entries).extracting(JournalStore.Entry::seq).as("read %d", reads.get())
                                 .containsExactlyElementsOf(seqs(1, entries.size() + 1));
+                        long indexedAfter = indexedSeq(db, "s-sealed");
+                        if (indexedBefore == indexedAfter && indexedAfter > 0 && indexedAfter < 903) {
+                            partlyIndexedReads.incrementAndGet();
+                        }
                         reads.incrementAndGet();
                     }
-                } catch (java.sql.SQLException e) {
+                } catch (Exception e) {
                     throw new IllegalStateException(e);
+                } finally {
+                    readerStopped.set(true); // a failed read must not hold the index for long
                 }
             });
             journal.append(s.end()).get();
             await().atMost(Duration.ofSeconds(30)).until(() -> journal.store().unindexedEntries() == 42);
             indexing.set(false);
             reader.get();
+            assertThat(partlyIndexedReads.get()).as("reads between index transactions").isGreaterThanOrEqualTo(3);
             assertThat(rows(db, "transcript_index", "s-sealed")).isEqualTo(903);
             assertThat(rows(db, "transcript_index", "s-other")).isZero();
             assertThat(indexedSeq(db, "s-sealed")).isEqualTo(903);
@@ -280,28 +301,57 @@ abstract class JournalLayoutContract {
      */
     @Test
     void entriesOfACommitThatFailedInNameOnlyAreLearnedAndNotWrittenTwice() throws Exception {
+        commitFailedInNameOnly("s-ambiguous", 0);
+    }
+
+    /**
+     * The learning itself can fail (the connection drops again while reading what committed): the
+     * next connection learns again, so the session's next entry is not given a seq already stored.
+     */
+    @Test
+    void aLearningThatFailsIsTriedAgainOnTheNextConnection() throws Exception {
+        commitFailedInNameOnly("s-relearn", 1);
+    }
+
+    /** Seq 8 of {@code id} commits but is answered as failed; the learning of it then fails {@code learningFails} times. */
+    private void commitFailedInNameOnly(String id, int learningFails) throws Exception {
         AtomicBoolean failAfterCommit = new AtomicBoolean();
+        AtomicInteger learningFailures = new AtomicInteger();
         try (Database db = open(dir);
-             Journal journal = journal(InterceptedDataSource.around(db.dataSource(), () -> { }, () -> { }, () -> {
+             Journal journal = journal(intercepting(InterceptedDataSource.around(db.dataSource(), () -> { }, () -> { }, () -> {
                  if (failAfterCommit.getAndSet(false)) {
                      throw new java.sql.SQLException("connection lost in the commit (test)");
                  }
+             }), (method, args, commitsIndex) -> {
+                 if (method.startsWith("prepare") && args[0] instanceof String sql
+                         && sql.startsWith("SELECT id, session_id, seq, type FROM transcript_entries")
+                         && learningFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                     throw new java.sql.SQLException("connection lost again, reading what committed (test)");
+                 }
              }), dir)) {
-            Session s = new Session("s-ambiguous");
+            Session s = new Session(id);
             s.write(journal, 5);
             failAfterCommit.set(true);
-            List<Event> committed = List.of(s.event(EventType.CHAT_MESSAGE, UMA, new EventBody.ChatMessage("in doubt")));
-            assertThat(journal.append(committed)).failsWithin(Duration.ofSeconds(30));
+            assertThat(journal.append(List.of(s.event(EventType.CHAT_MESSAGE, UMA, new EventBody.ChatMessage("in doubt")))))
+                    .failsWithin(Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(30)).until(journal::isHealthy);
-            s.seq -= 1; // as the session would: its state is what was acknowledged
-            List<Event> again = List.of(s.event(EventType.CHAT_MESSAGE, UMA, new EventBody.ChatMessage("again")));
-            assertThat(journal.append(again)).as("seq 8 is taken").failsWithin(Duration.ofSeconds(30));
-            assertThat(rows(db, "transcript_entries", "s-ambiguous")).isEqualTo(8);
+            for (int i = 0; i < learningFails; i++) {
+                learningFailures.set(1);
+                s.seq -= 1; // as the session would: its state is what was acknowledged
+                assertThat(journal.append(List.of(s.event(EventType.CHAT_MESSAGE, UMA, new EventBody.ChatMessage("again")))))
+                        .as("the learning fails, and so does the batch").failsWithin(Duration.ofSeconds(30));
+                assertThat(learningFailures.get()).isZero();
+                await().atMost(Duration.ofSeconds(30)).until(journal::isHealthy);
+            }
+            s.seq -= 1;
+            assertThat(journal.append(List.of(s.event(EventType.CHAT_MESSAGE, UMA, new EventBody.ChatMessage("again")))))
+                    .as("seq 8 is taken").failsWithin(Duration.ofSeconds(30));
+            assertThat(rows(db, "transcript_entries", id)).isEqualTo(8);
             s.seq = 8;
             journal.append(s.end()).get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> indexedSeq(db, "s-ambiguous") == 9);
-            assertWhole(journal, "s-ambiguous", 9, true);
-            assertThat(journal.store().entries("s-ambiguous").get(7).body()).contains("in doubt");
+            await().atMost(Duration.ofSeconds(30)).until(() -> indexedSeq(db, id) == 9);
+            assertWhole(journal, id, 9, true);
+            assertThat(journal.store().entries(id).get(7).body()).contains("in doubt");
         }
     }
 
@@ -309,7 +359,11 @@ abstract class JournalLayoutContract {
     @Test
     void aFailedIndexTransactionIsRetriedWithoutImpairingRecording() throws Exception {
         AtomicInteger indexFailures = new AtomicInteger(2);
-        try (Database db = open(dir); Journal journal = journal(failingIndexCommits(db.dataSource(), indexFailures), dir)) {
+        try (Database db = open(dir); Journal journal = journal(intercepting(db.dataSource(), (method, args, commitsIndex) -> {
+                 if (commitsIndex && indexFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                     throw new java.sql.SQLException("disk I/O error in an index transaction (test)");
+                 }
+             }), dir)) {
             java.util.concurrent.atomic.AtomicReference<String> impaired = new java.util.concurrent.atomic.AtomicReference<>();
             journal.addListener(new Journal.Listener() {
                 @Override
@@ -328,8 +382,13 @@ abstract class JournalLayoutContract {
         }
     }
 
-    /** Fails the commit of a transaction that wrote to the transcript index, {@code failures} times. */
-    private static javax.sql.DataSource failingIndexCommits(javax.sql.DataSource real, AtomicInteger failures) {
+    /** A step run before each call on a connection; {@code commitsIndex}: a commit of a transaction that wrote to the index. */
+    private interface ConnectionStep {
+        void before(String method, Object[] args, boolean commitsIndex) throws Exception;
+    }
+
+    /** {@code real}, with {@code step} run before each call on its connections. */
+    private static javax.sql.DataSource intercepting(javax.sql.DataSource real, ConnectionStep step) {
         return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(javax.sql.DataSource.class.getClassLoader(),
                 new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
                     Object result = invoke(method, real, args);
@@ -344,10 +403,8 @@ abstract class JournalLayoutContract {
                                         && q.startsWith("INSERT INTO transcript_index")) {
                                     indexing.set(true);
                                 }
-                                if (m.getName().equals("commit") && indexing.getAndSet(false)
-                                        && failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                                    throw new java.sql.SQLException("disk I/O error in an index transaction (test)");
-                                }
+                                boolean commitsIndex = m.getName().equals("commit") && indexing.getAndSet(false);
+                                step.before(m.getName(), a == null ? new Object[0] : a, commitsIndex);
                                 return invoke(m, connection, a);
                             });
                 });
