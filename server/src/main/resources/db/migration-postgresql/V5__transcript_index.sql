@@ -27,7 +27,7 @@ INSERT INTO transcript_index (session_id, seq, entry_id) SELECT session_id, seq,
 
 DROP TABLE transcript_entries;
 ALTER TABLE transcript_log RENAME TO transcript_entries;
--- constraints keep their names through a rename; give them the table's, as a fresh schema has
+-- constraints keep their old names through a rename: name them after the table they now belong to
 ALTER TABLE transcript_entries RENAME CONSTRAINT transcript_log_pkey TO transcript_entries_pkey;
 ALTER TABLE transcript_entries RENAME CONSTRAINT transcript_log_session_id_fkey TO transcript_entries_session_id_fkey;
 

@@ -160,9 +160,9 @@ public final class Journal implements AutoCloseable {
     private static final int INDEX_CHUNK = 256;
     /**
      * Under load that never leaves the queue empty, the writer still indexes a chunk this often,
-     * before a batch, so that the unindexed entries (memory, and the next start's scan) do not
-     * grow for as long as that load lasts, as long as sessions seal at under {@link #INDEX_CHUNK}
-     * entries a second; beyond that they grow until the queue next empties.
+     * before a batch. That keeps the unindexed entries (memory, and the next start's scan) from
+     * growing while sessions seal at under {@link #INDEX_CHUNK} entries a second; past that rate
+     * they grow until the queue next empties.
      */
     private static final long INDEX_AT_LEAST_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** After a failed index transaction the writer waits this long before the next; it does not impair recording. */

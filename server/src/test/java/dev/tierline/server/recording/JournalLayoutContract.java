@@ -318,16 +318,17 @@ abstract class JournalLayoutContract {
         AtomicBoolean failAfterCommit = new AtomicBoolean();
         AtomicInteger learningFailures = new AtomicInteger();
         try (Database db = open(dir);
-             Journal journal = journal(intercepting(InterceptedDataSource.around(db.dataSource(), () -> { }, () -> { }, () -> {
-                 if (failAfterCommit.getAndSet(false)) {
-                     throw new java.sql.SQLException("connection lost in the commit (test)");
-                 }
-             }), (method, args, commitsIndex) -> {
+             Journal journal = journal(InterceptedDataSource.aroundCalls(db.dataSource(), () -> { }, () -> (method, args, call) -> {
                  if (method.startsWith("prepare") && args[0] instanceof String sql
                          && sql.startsWith("SELECT id, session_id, seq, type FROM transcript_entries")
                          && learningFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                      throw new java.sql.SQLException("connection lost again, reading what committed (test)");
                  }
+                 Object result = call.proceed();
+                 if (method.equals("commit") && failAfterCommit.getAndSet(false)) {
+                     throw new java.sql.SQLException("connection lost in the commit (test)");
+                 }
+                 return result;
              }), dir)) {
             Session s = new Session(id);
             s.write(journal, 5);
@@ -389,33 +390,18 @@ abstract class JournalLayoutContract {
 
     /** {@code real}, with {@code step} run before each call on its connections. */
     private static javax.sql.DataSource intercepting(javax.sql.DataSource real, ConnectionStep step) {
-        return (javax.sql.DataSource) java.lang.reflect.Proxy.newProxyInstance(javax.sql.DataSource.class.getClassLoader(),
-                new Class<?>[] {javax.sql.DataSource.class}, (proxy, method, args) -> {
-                    Object result = invoke(method, real, args);
-                    if (!method.getName().equals("getConnection")) {
-                        return result;
-                    }
-                    Connection connection = (Connection) result;
-                    AtomicBoolean indexing = new AtomicBoolean();
-                    return java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                            new Class<?>[] {Connection.class}, (p, m, a) -> {
-                                if (m.getName().startsWith("prepare") && a != null && a[0] instanceof String q
-                                        && q.startsWith("INSERT INTO transcript_index")) {
-                                    indexing.set(true);
-                                }
-                                boolean commitsIndex = m.getName().equals("commit") && indexing.getAndSet(false);
-                                step.before(m.getName(), a == null ? new Object[0] : a, commitsIndex);
-                                return invoke(m, connection, a);
-                            });
-                });
-    }
-
-    private static Object invoke(java.lang.reflect.Method method, Object target, Object[] args) throws Throwable {
-        try {
-            return method.invoke(target, args);
-        } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-        }
+        return InterceptedDataSource.aroundCalls(real, () -> { }, () -> {
+            // per connection: readers share the data source, and their connections never index
+            AtomicBoolean indexing = new AtomicBoolean();
+            return (method, args, call) -> {
+                if (method.startsWith("prepare") && args.length > 0 && args[0] instanceof String q
+                        && q.startsWith("INSERT INTO transcript_index")) {
+                    indexing.set(true);
+                }
+                step.before(method, args, method.equals("commit") && indexing.getAndSet(false));
+                return call.proceed();
+            };
+        });
     }
 
     private static void execute(Database db, String sql) throws Exception {
