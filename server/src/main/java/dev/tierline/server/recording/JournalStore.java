@@ -209,6 +209,15 @@ public final class JournalStore {
         live.dropFirst(session, count);
     }
 
+    /**
+     * The highest seq of {@code session} committed and not yet indexed, or 0: for a live session
+     * (never indexed before it is sealed), its head as far as this store knows, in memory.
+     */
+    public long liveHead(String session) {
+        LiveRows.Slice last = live.last(session);
+        return last.isEmpty() ? 0 : last.firstSeq();
+    }
+
     /** Entries not in the index yet: those of live sessions, and of sealed ones not indexed yet. */
     public long unindexedEntries() {
         return live.size();

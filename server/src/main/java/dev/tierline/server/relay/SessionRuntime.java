@@ -82,6 +82,8 @@ final class SessionRuntime {
     /** Strict order: the events being recorded, one list a command, oldest first (loop only). */
     private final ArrayDeque<List<Event>> recording = new ArrayDeque<>();
     private boolean recoveryRetryScheduled;
+    /** Recovering: reading back what the journal holds past what this session knows is recorded (loop only). */
+    private boolean readingBack;
     private final Map<String, RecentReplies> replies = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
     private final SessionLog log;
@@ -597,10 +599,73 @@ final class SessionRuntime {
         unrecorded.sort(Comparator.comparingLong(Event::seq));
     }
 
+    /**
+     * First reads back what the journal holds of this session past what it knows to be recorded:
+     * a commit the database reported failed may have committed all the same (a connection lost in
+     * the commit). Only then does it record its backlog and take commands again, or the next event
+     * would be decided on a seq already stored, and refused for it time after time.
+     */
     private void recovered() {
-        if (!impaired) {
+        if (!impaired || readingBack) {
             return;
         }
+        long known = unrecorded.isEmpty() ? delivered.seq() : Math.min(delivered.seq(), unrecorded.get(0).seq() - 1);
+        if (hub.journal().store().liveHead(id) <= known) {
+            recordBacklog(); // the usual case, known without a read: nothing committed that was reported failed
+            return;
+        }
+        readingBack = true;
+        hub.journal().read(id, known, Long.MAX_VALUE).whenCompleteAsync((stored, error) -> {
+            readingBack = false;
+            if (error != null) {
+                logger.warn("session={}: what the journal holds past seq {} could not be read back ({}); tried again",
+                        id, known, error.getMessage());
+                retryWhileJournalHealthy();
+            } else if (takeInDoubt(stored)) {
+                recordBacklog();
+            }
+        }, loop);
+    }
+
+    /**
+     * Entries the journal holds that a failed commit wrote after all. Async mode delivered them
+     * before recording: they leave the backlog. Strict mode undid them and answered their command
+     * unavailable: they are in the transcript, so they are delivered now, late, since what it
+     * holds is what the participants must have seen. Answers whether the session is still open.
+     */
+    private boolean takeInDoubt(List<JournalStore.Entry> stored) {
+        for (JournalStore.Entry entry : stored) {
+            if (!unrecorded.isEmpty() && unrecorded.get(0).seq() == entry.seq()) {
+                byte[] sent = hub.journal().prepare(List.of(unrecorded.get(0))).get(0).canonical();
+                if (!java.util.Arrays.equals(sent, EntryCodec.canonical(entry))) {
+                    logger.error("session={}: the journal's seq {} is not the event delivered with it; its backlog stays "
+                            + "unrecorded", id, entry.seq());
+                    return true;
+                }
+                unrecorded.remove(0);
+                tail.durableUpTo(entry.seq());
+            } else if (entry.seq() == delivered.seq() + 1) {
+                Event event = EntryCodec.event(entry, hub.codec());
+                logger.warn("session={}: seq {} ({}) was committed though its commit was reported failed; delivered now",
+                        id, entry.seq(), event.type().wire());
+                delivered = SessionEvolver.evolve(delivered, event);
+                tail.durableUpTo(entry.seq());
+                hub.metrics().eventsRecorded.increment();
+                fanOut(event, hub.frame(EntryCodec.canonical(entry)));
+                afterEvent(event, null);
+            }
+        }
+        state = delivered;
+        for (List<Event> waiting : recording) {
+            for (Event event : waiting) {
+                state = SessionEvolver.evolve(state, event);
+            }
+        }
+        return delivered.status() != SessionState.Status.ENDED;
+    }
+
+    /** Async mode: what was delivered but not recorded is recorded, in order, before the session takes commands again. */
+    private void recordBacklog() {
         if (!unrecorded.isEmpty()) {
             List<Event> backlog = List.copyOf(unrecorded);
             unrecorded.clear();
@@ -610,7 +675,7 @@ final class SessionRuntime {
                     retryWhileJournalHealthy();
                 } else {
                     tail.durableUpTo(backlog.get(backlog.size() - 1).seq());
-                    recovered();
+                    recordBacklog();
                 }
             }, loop);
             return;

@@ -35,6 +35,8 @@ class JournalFailureIT {
     @TempDir
     Path dataDir;
     private volatile boolean broken;
+    /** The journal's next commit commits, then reports that it failed (a connection lost in the commit). */
+    private final java.util.concurrent.atomic.AtomicBoolean failAfterCommit = new java.util.concurrent.atomic.AtomicBoolean();
     private Database database;
     private TierlineServer server;
 
@@ -53,13 +55,36 @@ class JournalFailureIT {
     }
 
 
-    /** The real data source, except that while {@code broken} every connection attempt and every commit fails. */
+    /**
+     * The real data source, except that while {@code broken} every connection attempt and every
+     * commit fails, and that a commit of the journal's writer (the connection that writes
+     * transcript entries) fails in name only when {@link #failAfterCommit} is set.
+     */
     private DataSource breakable(DataSource real) {
-        return InterceptedDataSource.around(real, () -> {
-            if (broken) {
-                throw new SQLException("disk I/O error (injected)");
-            }
+        return InterceptedDataSource.aroundCalls(real, this::failIfBroken, () -> {
+            java.util.concurrent.atomic.AtomicBoolean writesEntries = new java.util.concurrent.atomic.AtomicBoolean();
+            return (method, args, call) -> {
+                if (method.startsWith("prepare") && args[0] instanceof String sql
+                        && sql.startsWith("INSERT INTO transcript_entries")) {
+                    writesEntries.set(true);
+                }
+                if (!method.equals("commit")) {
+                    return call.proceed();
+                }
+                failIfBroken();
+                Object result = call.proceed();
+                if (writesEntries.get() && failAfterCommit.getAndSet(false)) {
+                    throw new SQLException("connection lost in the commit (injected)");
+                }
+                return result;
+            };
         });
+    }
+
+    private void failIfBroken() throws SQLException {
+        if (broken) {
+            throw new SQLException("disk I/O error (injected)");
+        }
     }
 
     private String token(String id, Role role, Tier tier) {
@@ -136,6 +161,70 @@ class JournalFailureIT {
             List<String> chats = RecordingProbes.chatTexts(RecordingProbes.sealedTranscript(server, session));
             assertThat(chats).as("everything anyone was delivered, in order, and nothing refused")
                     .containsExactly("recorded one", "delivered, then the disk failed", "recorded after");
+        }
+    }
+
+    /**
+     * A commit that the database reports failed, though it committed (a connection lost in the
+     * commit): the command was answered unavailable, but its event is in the transcript. Once the
+     * journal recovers, the session delivers that event, as what it holds must be what everyone
+     * saw, and goes on after it; before, every later command reused its seq and was refused.
+     */
+    @Test
+    void strictModeDeliversWhatACommitThatFailedInNameOnlyRecordedAndGoesOn() throws Exception {
+        start("strict");
+        try (RawClient owner = RawClient.connect(server.webSocketUri());
+             RawClient user = RawClient.connect(server.webSocketUri())) {
+            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-DOUBT");
+            long before = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
+
+            failAfterCommit.set(true);
+            JsonNode inDoubt = owner.command("chat.send", session, Map.of("text", "in doubt"));
+            assertThat(inDoubt.path("code").asText()).as(inDoubt.toString()).isEqualTo("unavailable");
+            user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "ok"));
+            JsonNode delivered = user.awaitMessage(m -> m.path("type").asText().equals("chat.message")
+                    && m.toString().contains("in doubt"));
+            assertThat(delivered.path("seq").asLong()).isEqualTo(before + 1);
+            owner.awaitMessage(m -> m.path("seq").asLong() == before + 1);
+
+            JsonNode after = owner.command("chat.send", session, Map.of("text", "recorded after"));
+            assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
+            assertThat(after.path("seq").asLong()).isEqualTo(before + 2);
+            user.awaitMessage(m -> m.path("seq").asLong() == before + 2);
+
+            WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
+            List<String> chats = RecordingProbes.chatTexts(RecordingProbes.sealedTranscript(server, session));
+            assertThat(chats).containsExactly("recorded one", "in doubt", "recorded after");
+        }
+    }
+
+    /**
+     * Async mode delivered the event before its commit failed in name only; once the journal
+     * recovers, the session finds it recorded already instead of writing it again, which the
+     * journal refused as out of sequence on every retry, so the session stayed impaired.
+     */
+    @Test
+    void asyncModeFindsWhatACommitThatFailedInNameOnlyRecordedAndGoesOn() throws Exception {
+        start("async");
+        try (RawClient owner = RawClient.connect(server.webSocketUri());
+             RawClient user = RawClient.connect(server.webSocketUri())) {
+            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-DOUBT");
+            long recorded = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
+            RecordingProbes.awaitWritten(server, session, recorded);
+
+            failAfterCommit.set(true);
+            JsonNode sent = owner.command("chat.send", session, Map.of("text", "delivered, commit in doubt"));
+            assertThat(sent.path("type").asText()).isEqualTo("ack");
+            user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "impaired"));
+            user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "ok"));
+
+            JsonNode after = owner.command("chat.send", session, Map.of("text", "recorded after"));
+            assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
+            assertThat(after.path("seq").asLong()).isEqualTo(sent.path("seq").asLong() + 1);
+
+            WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
+            List<String> chats = RecordingProbes.chatTexts(RecordingProbes.sealedTranscript(server, session));
+            assertThat(chats).containsExactly("recorded one", "delivered, commit in doubt", "recorded after");
         }
     }
 }
