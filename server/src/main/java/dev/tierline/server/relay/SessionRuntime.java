@@ -631,16 +631,19 @@ final class SessionRuntime {
      * Entries the journal holds that a failed commit wrote after all. Async mode delivered them
      * before recording: they leave the backlog. Strict mode undid them and answered their command
      * unavailable: they are in the transcript, so they are delivered now, late, since what it
-     * holds is what the participants must have seen. Answers whether the session is still open.
+     * holds is what the participants must have seen. Answers whether the session can go on: not
+     * once it ended, nor when the journal holds another event than the one delivered with a seq.
      */
     private boolean takeInDoubt(List<JournalStore.Entry> stored) {
         for (JournalStore.Entry entry : stored) {
             if (!unrecorded.isEmpty() && unrecorded.get(0).seq() == entry.seq()) {
                 byte[] sent = hub.journal().prepare(List.of(unrecorded.get(0))).get(0).canonical();
                 if (!java.util.Arrays.equals(sent, EntryCodec.canonical(entry))) {
-                    logger.error("session={}: the journal's seq {} is not the event delivered with it; its backlog stays "
-                            + "unrecorded", id, entry.seq());
-                    return true;
+                    String why = "the transcript holds another event under seq " + entry.seq()
+                            + " than the one delivered with it; recording stays impaired";
+                    logger.error("session={}: {}", id, why);
+                    broadcastRecordingStatus("impaired", why);
+                    return false;
                 }
                 unrecorded.remove(0);
                 tail.durableUpTo(entry.seq());

@@ -37,6 +37,8 @@ class JournalFailureIT {
     private volatile boolean broken;
     /** The journal's next commit commits, then reports that it failed (a connection lost in the commit). */
     private final java.util.concurrent.atomic.AtomicBoolean failAfterCommit = new java.util.concurrent.atomic.AtomicBoolean();
+    /** With {@link #failAfterCommit}: the committed chat's text is altered before the failure is reported. */
+    private volatile boolean alterWhatCommitted;
     private Database database;
     private TierlineServer server;
 
@@ -74,6 +76,13 @@ class JournalFailureIT {
                 failIfBroken();
                 Object result = call.proceed();
                 if (writesEntries.get() && failAfterCommit.getAndSet(false)) {
+                    if (alterWhatCommitted) {
+                        try (java.sql.Connection other = real.getConnection();
+                             java.sql.Statement s = other.createStatement()) {
+                            s.executeUpdate("UPDATE transcript_entries SET body = REPLACE(body, 'in doubt', 'ALTERED') "
+                                    + "WHERE id = (SELECT MAX(id) FROM transcript_entries)");
+                        }
+                    }
                     throw new SQLException("connection lost in the commit (injected)");
                 }
                 return result;
@@ -225,6 +234,36 @@ class JournalFailureIT {
             WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
             List<String> chats = RecordingProbes.chatTexts(RecordingProbes.sealedTranscript(server, session));
             assertThat(chats).containsExactly("recorded one", "delivered, commit in doubt", "recorded after");
+        }
+    }
+
+    /**
+     * Async mode, where the journal holds another event under a seq than the one the session
+     * delivered (here altered in the database before the failure is reported): the session does not
+     * take the stored one for its own, nor write its own under the next seq. It stays impaired,
+     * and says why.
+     */
+    @Test
+    void asyncModeStaysImpairedWhenTheJournalHoldsAnotherEventThanTheOneDelivered() throws Exception {
+        start("async");
+        try (RawClient owner = RawClient.connect(server.webSocketUri());
+             RawClient user = RawClient.connect(server.webSocketUri())) {
+            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-DOUBT");
+            long recorded = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
+            RecordingProbes.awaitWritten(server, session, recorded);
+
+            alterWhatCommitted = true;
+            failAfterCommit.set(true);
+            JsonNode sent = owner.command("chat.send", session, Map.of("text", "delivered, commit in doubt"));
+            assertThat(sent.path("type").asText()).isEqualTo("ack");
+            JsonNode why = user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "impaired")
+                    && m.path("body").path("detail").asText().contains("another event under seq " + (recorded + 1)));
+            assertThat(why.has("seq")).isFalse();
+            assertThat(user.received()).noneMatch(m -> RecordingProbes.recordingStatus(m, "ok"));
+            JsonNode refused = owner.command("chat.send", session, Map.of("text", "NEVER-RECORDED"));
+            assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("unavailable");
+            assertThat(server.journal().store().entries(session)).extracting(JournalStore.Entry::seq)
+                    .as("nothing written past the altered entry").endsWith(recorded + 1);
         }
     }
 }
