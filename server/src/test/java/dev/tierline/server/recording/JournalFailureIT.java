@@ -217,22 +217,16 @@ class JournalFailureIT {
         start("async");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-DOUBT");
-            long recorded = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
-            RecordingProbes.awaitWritten(server, session, recorded);
-
-            failAfterCommit.set(true);
-            JsonNode sent = owner.command("chat.send", session, Map.of("text", "delivered, commit in doubt"));
-            assertThat(sent.path("type").asText()).isEqualTo("ack");
+            InDoubt chat = chatInDoubtInAsyncMode(owner, user);
             user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "impaired"));
             user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "ok"));
 
-            JsonNode after = owner.command("chat.send", session, Map.of("text", "recorded after"));
+            JsonNode after = owner.command("chat.send", chat.session(), Map.of("text", "recorded after"));
             assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
-            assertThat(after.path("seq").asLong()).isEqualTo(sent.path("seq").asLong() + 1);
+            assertThat(after.path("seq").asLong()).isEqualTo(chat.seq() + 1);
 
-            WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
-            List<String> chats = RecordingProbes.chatTexts(RecordingProbes.sealedTranscript(server, session));
+            WireSessions.assertAck(owner.command("session.end", chat.session(), Map.of("outcome", "resolved")), "ack");
+            List<String> chats = RecordingProbes.chatTexts(RecordingProbes.sealedTranscript(server, chat.session()));
             assertThat(chats).containsExactly("recorded one", "delivered, commit in doubt", "recorded after");
         }
     }
@@ -248,22 +242,30 @@ class JournalFailureIT {
         start("async");
         try (RawClient owner = RawClient.connect(server.webSocketUri());
              RawClient user = RawClient.connect(server.webSocketUri())) {
-            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-DOUBT");
-            long recorded = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
-            RecordingProbes.awaitWritten(server, session, recorded);
-
             alterWhatCommitted = true;
-            failAfterCommit.set(true);
-            JsonNode sent = owner.command("chat.send", session, Map.of("text", "delivered, commit in doubt"));
-            assertThat(sent.path("type").asText()).isEqualTo("ack");
+            InDoubt chat = chatInDoubtInAsyncMode(owner, user);
             JsonNode why = user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "impaired")
-                    && m.path("body").path("detail").asText().contains("another event under seq " + (recorded + 1)));
+                    && m.path("body").path("detail").asText().contains("another event under seq " + chat.seq()));
             assertThat(why.has("seq")).isFalse();
             assertThat(user.received()).noneMatch(m -> RecordingProbes.recordingStatus(m, "ok"));
-            JsonNode refused = owner.command("chat.send", session, Map.of("text", "NEVER-RECORDED"));
+            JsonNode refused = owner.command("chat.send", chat.session(), Map.of("text", "NEVER-RECORDED"));
             assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("unavailable");
-            assertThat(server.journal().store().entries(session)).extracting(JournalStore.Entry::seq)
-                    .as("nothing written past the altered entry").endsWith(recorded + 1);
+            assertThat(server.journal().store().entries(chat.session())).extracting(JournalStore.Entry::seq)
+                    .as("nothing written past the altered entry").endsWith(chat.seq());
         }
+    }
+
+    /** A chat delivered in async mode whose commit then fails in name only. */
+    private record InDoubt(String session, long seq) {}
+
+    /** Opens a session, records one chat, then sends one that is delivered and whose commit fails in name only. */
+    private InDoubt chatInDoubtInAsyncMode(RawClient owner, RawClient user) throws Exception {
+        String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-DOUBT");
+        long recorded = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
+        RecordingProbes.awaitWritten(server, session, recorded); // the failure must fall on the next chat's commit
+        failAfterCommit.set(true);
+        JsonNode sent = owner.command("chat.send", session, Map.of("text", "delivered, commit in doubt"));
+        assertThat(sent.path("type").asText()).as("async: acked before it is recorded").isEqualTo("ack");
+        return new InDoubt(session, sent.path("seq").asLong());
     }
 }
