@@ -95,12 +95,11 @@ public final class Journal implements AutoCloseable {
          * command: strict recording ({@code journal.maxWait}, 0.5 ms by default). There, commands
          * queue up behind every commit, so a short wait gathers several more for the price of one
          * commit, which on the bench's machine cost about 200 µs of CPU, half of it in fsync
-         * (async-profiler). The wait ends when the batch's oldest command has waited maxWait
-         * since it was handed over. At 5,000 messages/s on 2026-12-07: no wait made 2,800-3,500
-         * commits/s at 57-61 µs of server CPU per delivery and a p99 of 4.4-6.8 ms; 0.5 ms from
-         * when the writer took the batch, 960-1,080 commits/s, 38-43 µs, 4.5-5.2 ms; 0.5 ms from
-         * the oldest command's hand-over, 1,310-1,320 commits/s, 41-45 µs, 3.5-4.8 ms. A lone
-         * command after a quiet spell is committed at once: nothing would come to share the commit.
+         * (async-profiler). At 5,000 messages/s on 2026-12-07, four rounds with each: no wait made
+         * 2,800-3,500 commits/s at 57-61 µs of server CPU per delivery, 0.5 ms 960-1,080 at 38-43
+         * µs; the median latency went from 0.8-1.0 to 1.2-1.4 ms, the p99 from 4.4-6.8 to 4.5-5.2
+         * ms. A lone command after a quiet spell is committed at once: nothing would come to share
+         * the commit.
          */
         WHEN_BUSY;
 
@@ -386,8 +385,7 @@ public final class Journal implements AutoCloseable {
      */
     private void fill(List<Pending> batch, int events) throws InterruptedException {
         events = drain(batch, events);
-        // counted from when the oldest command was handed over: one that queued behind a commit has waited for company already
-        long deadline = linger.waits(previousCommands) ? batch.get(0).offered() + maxWaitNanos : System.nanoTime();
+        long deadline = System.nanoTime() + (linger.waits(previousCommands) ? maxWaitNanos : 0);
         while (events < batchSize) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {

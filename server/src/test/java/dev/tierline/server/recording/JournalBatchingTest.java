@@ -104,51 +104,6 @@ class JournalBatchingTest {
     }
 
     /**
-     * The wait for company counts from when the oldest command was handed over: a command that
-     * queued behind a slow commit for longer than maxWait has waited enough, and is committed as
-     * soon as the writer takes it rather than a whole maxWait later. (Before, its commit came
-     * maxWait after the writer took it: here 3 s, and the test allows 2.)
-     */
-    @Test
-    void whenBusyTheWaitCountsFromWhenTheOldestCommandQueued(@TempDir Path dir) throws Exception {
-        Duration maxWait = Duration.ofSeconds(3);
-        try (Database db = Database.open("", null, null, 2, dir);
-             Journal journal = journal(db, dir, 1000, maxWait, Journal.Linger.WHEN_BUSY)) {
-            List<Integer> batches = new CopyOnWriteArrayList<>();
-            // the writer is held after each of its first two commits, as slow commits would hold it
-            List<CountDownLatch> holds = List.of(new CountDownLatch(1), new CountDownLatch(1));
-            journal.addListener(new Journal.Listener() {
-                @Override
-                public void committed(List<Event> events, long nanos) {
-                    batches.add(events.size());
-                    if (batches.size() <= holds.size()) {
-                        try {
-                            holds.get(batches.size() - 1).await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                }
-            });
-            journal.append(List.of(opened("s-1")));
-            await().atMost(Duration.ofSeconds(30)).until(() -> batches.size() == 1);
-            journal.append(List.of(opened("s-2")));
-            journal.append(List.of(opened("s-3")));
-            holds.get(0).countDown();
-            await("s-2 and s-3 in one commit, which had company").atMost(Duration.ofSeconds(30))
-                    .until(() -> batches.size() == 2);
-
-            long queued = System.nanoTime();
-            CompletableFuture<Void> late = journal.append(List.of(opened("s-4")));
-            await("s-4 queued behind the held commit for longer than maxWait").atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(50)).until(() -> System.nanoTime() - queued > maxWait.toNanos());
-            holds.get(1).countDown();
-            assertThat(late).as("committed once the writer took it").succeedsWithin(Duration.ofSeconds(2));
-            assertThat(batches).containsExactly(1, 2, 1);
-        }
-    }
-
-    /**
      * The writer keeps its connection (and its prepared INSERT) from batch to batch, and after a
      * failed commit takes a fresh one: the connection of a failed write may be broken.
      */
