@@ -301,16 +301,21 @@ final class SessionRuntime {
                 it.remove();
             }
         }
+        redecideFromDelivered();
+        if (!(error instanceof Journal.OverloadedException)) {
+            markImpaired(error.getMessage()); // overload is not impairment: the journal is healthy, only behind
+        }
+        onRefused.accept(error.getMessage());
+    }
+
+    /** The decided state anew: what participants saw, plus what is still being recorded on top of it. */
+    private void redecideFromDelivered() {
         state = delivered;
         for (List<Event> waiting : recording) {
             for (Event event : waiting) {
                 state = SessionEvolver.evolve(state, event);
             }
         }
-        if (!(error instanceof Journal.OverloadedException)) {
-            markImpaired(error.getMessage()); // overload is not impairment: the journal is healthy, only behind
-        }
-        onRefused.accept(error.getMessage());
     }
 
     private static Throwable refusedAtOnce(CompletableFuture<Void> written) {
@@ -609,7 +614,7 @@ final class SessionRuntime {
         if (!impaired || readingBack) {
             return;
         }
-        long known = unrecorded.isEmpty() ? delivered.seq() : Math.min(delivered.seq(), unrecorded.get(0).seq() - 1);
+        long known = unrecorded.isEmpty() ? delivered.seq() : unrecorded.get(0).seq() - 1; // the backlog was delivered
         if (hub.journal().store().liveHead(id) <= known) {
             recordBacklog(); // the usual case, known without a read: nothing committed that was reported failed
             return;
@@ -651,19 +656,12 @@ final class SessionRuntime {
                 Event event = EntryCodec.event(entry, hub.codec());
                 logger.warn("session={}: seq {} ({}) was committed though its commit was reported failed; delivered now",
                         id, entry.seq(), event.type().wire());
-                delivered = SessionEvolver.evolve(delivered, event);
                 tail.durableUpTo(entry.seq());
-                hub.metrics().eventsRecorded.increment();
-                fanOut(event, hub.frame(EntryCodec.canonical(entry)));
-                afterEvent(event, null);
+                deliver(List.of(event), List.of(new EntryCodec.Prepared(event, entry.actor(), entry.body(),
+                        EntryCodec.canonical(entry))), null);
             }
         }
-        state = delivered;
-        for (List<Event> waiting : recording) {
-            for (Event event : waiting) {
-                state = SessionEvolver.evolve(state, event);
-            }
-        }
+        redecideFromDelivered();
         return delivered.status() != SessionState.Status.ENDED;
     }
 
