@@ -84,6 +84,14 @@ final class SessionRuntime {
     private boolean recoveryRetryScheduled;
     /** Recovering: reading back what the journal holds past what this session knows is recorded (loop only). */
     private boolean readingBack;
+    /**
+     * Commands answered unavailable while recording failed, whose events a commit may have
+     * written after all (see {@link #takeInDoubt}); kept until the journal recovers (loop only).
+     */
+    private final List<Refused> refusedInDoubt = new ArrayList<>();
+
+    /** {@code first}: the first event it was decided with, which a commit that failed in name only stored as it was. */
+    private record Refused(String actor, String commandId, Event first) {}
     private final Map<String, RecentReplies> replies = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
     private final SessionLog log;
@@ -178,6 +186,11 @@ final class SessionRuntime {
                     welcomeJoiner(connection, command.body() instanceof CommandBody.SessionJoin j ? j.resumeFrom() : null);
                 }
             }, reason -> {
+                // only an ack with nothing of the moment in it can be given later; joins and opens
+                // carry keys, tokens and a welcome
+                if (impaired && accept.reply() instanceof ReplyBody.Done && !stamped.isEmpty()) {
+                    refusedInDoubt.add(new Refused(actor.id(), command.id(), stamped.get(0)));
+                }
                 reply(connection, recent, ErrorReply.of(command.id(), ErrorCode.UNAVAILABLE, reason));
                 dropIfNeverOpened();
             });
@@ -616,6 +629,7 @@ final class SessionRuntime {
         }
         long known = unrecorded.isEmpty() ? delivered.seq() : unrecorded.get(0).seq() - 1; // the backlog was delivered
         if (hub.journal().store().liveHead(id) <= known) {
+            refusedInDoubt.clear();
             recordBacklog(); // the usual case, known without a read: nothing committed that was reported failed
             return;
         }
@@ -626,8 +640,12 @@ final class SessionRuntime {
                 logger.warn("session={}: what the journal holds past seq {} could not be read back ({}); tried again",
                         id, known, error.getMessage());
                 retryWhileJournalHealthy();
-            } else if (takeInDoubt(stored)) {
-                recordBacklog();
+            } else {
+                boolean goesOn = takeInDoubt(stored);
+                refusedInDoubt.clear();
+                if (goesOn) {
+                    recordBacklog();
+                }
             }
         }, loop);
     }
@@ -657,12 +675,31 @@ final class SessionRuntime {
                 logger.warn("session={}: seq {} ({}) was committed though its commit was reported failed; delivered now",
                         id, entry.seq(), event.type().wire());
                 tail.durableUpTo(entry.seq());
-                deliver(List.of(event), List.of(new EntryCodec.Prepared(event, entry.actor(), entry.body(),
-                        EntryCodec.canonical(entry))), null);
+                byte[] canonical = EntryCodec.canonical(entry);
+                deliver(List.of(event), List.of(new EntryCodec.Prepared(event, entry.actor(), entry.body(), canonical)),
+                        null);
+                answerRetriesWithAck(entry.seq(), canonical);
             }
         }
         redecideFromDelivered();
         return delivered.status() != SessionState.Status.ENDED;
+    }
+
+    /**
+     * The command refused unavailable whose first event is the one now delivered late was applied
+     * after all: its retry, with the same id, is answered with the ack it would have had instead of
+     * being applied a second time. A command's events are committed together, so its first tells.
+     */
+    private void answerRetriesWithAck(long seq, byte[] canonical) {
+        for (var it = refusedInDoubt.iterator(); it.hasNext(); ) {
+            Refused refused = it.next();
+            if (refused.first().seq() == seq
+                    && java.util.Arrays.equals(hub.journal().prepare(List.of(refused.first())).get(0).canonical(), canonical)) {
+                it.remove();
+                replies.computeIfAbsent(refused.actor(), k -> new RecentReplies()).complete(refused.commandId(),
+                        hub.codec().encode(Reply.ack(refused.commandId(), seq, new ReplyBody.Done())));
+            }
+        }
     }
 
     /** Async mode: what was delivered but not recorded is recorded, in order, before the session takes commands again. */

@@ -177,7 +177,9 @@ class JournalFailureIT {
      * A commit that the database reports failed, though it committed (a connection lost in the
      * commit): the command was answered unavailable, but its event is in the transcript. Once the
      * journal recovers, the session delivers that event, as what it holds must be what everyone
-     * saw, and goes on after it; before, every later command reused its seq and was refused.
+     * saw, and goes on after it; before, every later command reused its seq and was refused. A
+     * retry of the command, with its id, is answered with the ack it would have had; before, it
+     * was recorded a second time.
      */
     @Test
     void strictModeDeliversWhatACommitThatFailedInNameOnlyRecordedAndGoesOn() throws Exception {
@@ -188,13 +190,22 @@ class JournalFailureIT {
             long before = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
 
             failAfterCommit.set(true);
-            JsonNode inDoubt = owner.command("chat.send", session, Map.of("text", "in doubt"));
+            String id = owner.nextId();
+            String inDoubtCommand = RawClient.envelope(id, "chat.send", session, Map.of("text", "in doubt"));
+            owner.sendText(inDoubtCommand);
+            JsonNode inDoubt = owner.awaitReply(id);
             assertThat(inDoubt.path("code").asText()).as(inDoubt.toString()).isEqualTo("unavailable");
             user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "ok"));
             JsonNode delivered = user.awaitMessage(m -> m.path("type").asText().equals("chat.message")
                     && m.toString().contains("in doubt"));
             assertThat(delivered.path("seq").asLong()).isEqualTo(before + 1);
             owner.awaitMessage(m -> m.path("seq").asLong() == before + 1);
+
+            owner.sendText(inDoubtCommand); // what a client does with unavailable: the same command, later
+            JsonNode retried = owner.awaitMessage(m -> id.equals(m.path("re").asText(null))
+                    && !m.path("type").asText().equals("error"));
+            assertThat(retried.path("type").asText()).as(retried.toString()).isEqualTo("ack");
+            assertThat(retried.path("seq").asLong()).as("the seq it was recorded with").isEqualTo(before + 1);
 
             JsonNode after = owner.command("chat.send", session, Map.of("text", "recorded after"));
             assertThat(after.path("type").asText()).as(after.toString()).isEqualTo("ack");
