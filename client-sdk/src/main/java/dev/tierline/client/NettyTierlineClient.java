@@ -78,7 +78,7 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
     private volatile ConnectionState state = ConnectionState.CONNECTING;
 
     /** A command waiting for its reply; {@code onReply} runs on the loop before the future completes. */
-    private static final class Pending {
+    private final class Pending {
         final Command command;
         final CompletableFuture<Reply> future;
         final Consumer<Reply> onReply;
@@ -90,7 +90,16 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
             this.future = future;
             this.onReply = onReply;
         }
+
+        /** Fails the command with what {@link #retry} needs to send it again. */
+        void fail(ErrorCode code, String message) {
+            future.completeExceptionally(new TierlineException(code, message, new Sent(NettyTierlineClient.this,
+                    command, onReply)));
+        }
     }
+
+    /** What a {@link TierlineException} keeps of the command it is about. */
+    private record Sent(NettyTierlineClient client, Command command, Consumer<Reply> onReply) {}
 
     NettyTierlineClient(ClientOptions options) {
         this.options = options;
@@ -217,21 +226,36 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
         return future.thenApplyAsync(reply -> reply, callbacks);
     }
 
+    @Override
+    public CompletableFuture<Reply> retry(TierlineException refused) {
+        if (!(refused.command() instanceof Sent earlier) || earlier.client() != this) {
+            throw new IllegalArgumentException("not about a command of this client: " + refused.getMessage());
+        }
+        CompletableFuture<Reply> future = new CompletableFuture<>();
+        onLoop(() -> {
+            if (pending.containsKey(earlier.command().id())) {
+                future.completeExceptionally(new IllegalStateException(
+                        "command " + earlier.command().id() + " is being sent already"));
+            } else {
+                enqueue(new Pending(earlier.command(), future, earlier.onReply()));
+            }
+        }, () -> future.completeExceptionally(new TierlineException(ErrorCode.UNAVAILABLE, "the client is closed")));
+        return future.thenApplyAsync(reply -> reply, callbacks);
+    }
+
     private void enqueue(Pending p) {
         if (state == ConnectionState.CLOSED) {
-            p.future.completeExceptionally(new TierlineException(ErrorCode.UNAVAILABLE, "the client is closed"));
+            p.fail(ErrorCode.UNAVAILABLE, "the client is closed");
             return;
         }
         if (!authenticated && pending.size() >= options.maxQueued()) {
-            p.future.completeExceptionally(new TierlineException(ErrorCode.UNAVAILABLE,
-                    "not connected and " + options.maxQueued() + " commands are already waiting"));
+            p.fail(ErrorCode.UNAVAILABLE, "not connected and " + options.maxQueued() + " commands are already waiting");
             return;
         }
         pending.put(p.command.id(), p);
         p.timeout = loop.schedule(() -> {
             if (pending.remove(p.command.id()) != null) {
-                p.future.completeExceptionally(new TierlineException(ErrorCode.UNAVAILABLE,
-                        "no reply within " + options.requestTimeout().toMillis() + " ms"));
+                p.fail(ErrorCode.UNAVAILABLE, "no reply within " + options.requestTimeout().toMillis() + " ms");
             }
         }, options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
         if (authenticated) {
@@ -351,7 +375,7 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
             p.future.complete(reply);
         } else {
             ErrorReply error = (ErrorReply) message;
-            p.future.completeExceptionally(new TierlineException(error.code(), error.message()));
+            p.fail(error.code(), error.message());
         }
     }
 
@@ -405,7 +429,7 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
         authenticated = false;
         pending.values().removeIf(p -> {
             if (p.command.type() == CommandType.HELLO || isResume(p)) {
-                p.future.completeExceptionally(new TierlineException(ErrorCode.UNAVAILABLE, "connection lost"));
+                p.fail(ErrorCode.UNAVAILABLE, "connection lost");
                 return true;
             }
             p.sent = false;
@@ -437,7 +461,7 @@ final class NettyTierlineClient implements TierlineClient, ClientFrameHandler.Si
             if (p.timeout != null) {
                 p.timeout.cancel(false);
             }
-            p.future.completeExceptionally(new TierlineException(ErrorCode.UNAVAILABLE, reason));
+            p.fail(ErrorCode.UNAVAILABLE, reason);
         }
         pending.clear();
         setState(ConnectionState.CLOSED, reason);

@@ -49,6 +49,20 @@ public interface TierlineClient extends AutoCloseable {
      */
     CompletableFuture<TierlineSession> join(String session, String invite);
 
+    /**
+     * Sends the command that {@code refused} is about once more, with the same id: the safe answer
+     * to {@code UNAVAILABLE} (recording impaired, the journal behind, no reply in time). The server
+     * applies a command id once; a retry of one it applied, or whose commit failed in name only, is
+     * answered with the reply it had, as long as that is among the participant's last 512 replies
+     * in the session. A {@code session.create} or {@code request.open} has no session yet, and
+     * neither a join's nor an open's ack is kept for a commit that failed in name only: those are
+     * decided afresh. Completes like the first send.
+     *
+     * @throws IllegalArgumentException when {@code refused} is not about a command of this client
+     *                                  ({@link TierlineException#retryable()})
+     */
+    CompletableFuture<Reply> retry(TierlineException refused);
+
     /** The handle of a joined session, or {@code null}. */
     TierlineSession session(String id);
 

@@ -1,9 +1,19 @@
 package dev.tierline.server.recording;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tierline.client.TierlineClient;
+import dev.tierline.client.TierlineException;
+import dev.tierline.client.TierlineSession;
 import dev.tierline.protocol.Actor;
+import dev.tierline.protocol.CommandBody;
+import dev.tierline.protocol.ErrorCode;
+import dev.tierline.protocol.Event;
+import dev.tierline.protocol.EventBody;
 import dev.tierline.protocol.Role;
 import dev.tierline.protocol.Tier;
 import dev.tierline.server.RawClient;
@@ -20,6 +30,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -215,6 +226,41 @@ class JournalFailureIT {
             WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
             List<String> chats = RecordingProbes.chatTexts(RecordingProbes.sealedTranscript(server, session));
             assertThat(chats).containsExactly("recorded one", "in doubt", "recorded after");
+        }
+    }
+
+    /**
+     * The same through the SDK: {@link TierlineClient#retry} sends the refused command again with
+     * its id, and the server answers it with the seq its event was recorded with.
+     */
+    @Test
+    void theSdksRetryOfACommandWhoseCommitFailedInNameOnlyIsAnsweredWithItsSeq() throws Exception {
+        start("strict");
+        try (TierlineClient ann = TierlineClient.builder().uri(server.webSocketUri())
+                .token(token("t-ann", Role.TECHNICIAN, Tier.L1)).build()) {
+            ann.connect().join();
+            String id = ann.createSession("T-RETRY", "retried").join().session();
+            TierlineSession session = ann.join(id, null).join();
+            List<Event> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            session.onEvent(events::add);
+            long before = session.chat("recorded one").join().seq();
+
+            failAfterCommit.set(true);
+            Throwable failed = catchThrowable(() -> session.chat("in doubt").join());
+            assertThat(failed).isInstanceOf(CompletionException.class).cause().isInstanceOf(TierlineException.class);
+            TierlineException refused = (TierlineException) failed.getCause();
+            assertThat(refused.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(refused.retryable()).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.stream().anyMatch(e ->
+                    e.body() instanceof EventBody.RecordingStatus status && status.status().equals("ok")));
+
+            assertThat(ann.retry(refused).join().seq()).as("the seq it was recorded with").isEqualTo(before + 1);
+            assertThat(session.chat("recorded after").join().seq()).isEqualTo(before + 2);
+            session.send(new CommandBody.SessionEnd("resolved", null)).join();
+            List<String> chats = RecordingProbes.chatTexts(RecordingProbes.sealedTranscript(server, id));
+            assertThat(chats).containsExactly("recorded one", "in doubt", "recorded after");
+            assertThatThrownBy(() -> ann.retry(new TierlineException(ErrorCode.UNAVAILABLE, "made up")))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
