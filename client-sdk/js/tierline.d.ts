@@ -151,6 +151,8 @@ export class TierlineError extends Error {
   readonly name: 'TierlineError';
   /** The protocol's error code; `unavailable` also means no reply in time, or the client closed. */
   readonly code: ErrorCode;
+  /** Whether this is about a command that `TierlineClient.retry` can send again. */
+  readonly retryable: boolean;
 }
 
 /** The delay before reconnect attempt `attempt` (1-based): uniform in [0, min(maxDelay, initialDelay·multiplier^(attempt-1))). */
@@ -213,6 +215,12 @@ export class TierlineClient {
   /** With an invitation token, this client's session key, or neither when already in the session. */
   join(session: string, invite?: string): Promise<TierlineSession>;
   session(id: string): TierlineSession | null;
+  /**
+   * Sends the command `error` is about again, with the same id; the server applies an id once and
+   * answers a retry of an applied command with its reply. A join or accept resolves with the
+   * session again. Throws a TypeError when `error` is not about a command of this client.
+   */
+  retry(error: TierlineError): Promise<Ack | TierlineSession>;
   /** Closes for good; whatever waits rejects with `unavailable`. */
   close(): Promise<void>;
 

@@ -9,12 +9,20 @@ export const DEFAULT_OPTIONS = Object.freeze({
   reconnect: Object.freeze({ initialDelay: 200, maxDelay: 10_000, multiplier: 2, maxAttempts: 20 }),
 });
 
+/** The command an error is about and the client that sent it, for `TierlineClient.retry`. */
+const sentBy = new WeakMap();
+
 /** A refused or undeliverable command. `code` is the protocol's error code (`forbidden`, `unavailable`, …). */
 export class TierlineError extends Error {
   constructor(code, message) {
     super(message);
     this.name = 'TierlineError';
     this.code = code;
+  }
+
+  /** Whether this is about a command that `TierlineClient.retry` can send again. */
+  get retryable() {
+    return sentBy.has(this);
   }
 }
 
@@ -209,6 +217,24 @@ export class TierlineClient extends Emitter {
     return this.#enter(session, 'session.join', { invite, key: this.#opts.sessionKey });
   }
 
+  /**
+   * Sends the command a TierlineError is about once more, with the same id: the safe answer to
+   * `unavailable`. The server applies a command id once, and answers a retry of one it applied
+   * (even one whose commit failed in name only, answered `unavailable`) with the reply it had.
+   * A join or accept resolves with the session again; anything else with the ack.
+   */
+  retry(error) {
+    const sent = error instanceof TierlineError ? sentBy.get(error) : undefined;
+    if (!sent || sent.client !== this) throw new TypeError(`not about a command of this client: ${error?.message}`);
+    if (this.#pending.has(sent.msg.id)) return Promise.reject(new Error(`command ${sent.msg.id} is being sent already`));
+    if (sent.msg.type === 'session.join' || sent.msg.type === 'session.accept') {
+      return new Promise((resolve, reject) => {
+        this.#submitMessage(sent.msg, { ready: { resolve, reject } }).catch(reject);
+      });
+    }
+    return this.#submitMessage(sent.msg);
+  }
+
   /** The handle of a joined session, or null. */
   session(id) {
     return this.#sessions.get(id)?.handle ?? null;
@@ -232,21 +258,31 @@ export class TierlineClient extends Emitter {
   }
 
   #submit(session, type, body, extra = {}) {
+    return this.#submitMessage({ v: 1, id: this.#id(), type, ...(session ? { session } : {}), body }, extra);
+  }
+
+  #submitMessage(msg, extra = {}) {
     return new Promise((resolve, reject) => {
-      if (this.#finished) return reject(new TierlineError('unavailable', 'the client is closed'));
+      const fail = (code, message) => reject(this.#refusal(code, message, msg));
+      if (this.#finished) return fail('unavailable', 'the client is closed');
       if (!this.#authenticated && this.#pending.size >= this.#opts.maxQueued) {
-        return reject(new TierlineError('unavailable',
-          `not connected and ${this.#opts.maxQueued} commands are already waiting`));
+        return fail('unavailable', `not connected and ${this.#opts.maxQueued} commands are already waiting`);
       }
-      const msg = { v: 1, id: this.#id(), type, ...(session ? { session } : {}), body };
-      const p = { msg, resolve, reject, sent: false, ...extra };
+      const p = { msg, resolve, reject, fail, sent: false, ...extra };
       const ms = this.#opts.requestTimeout;
       p.timer = setTimeout(() => {
-        if (this.#pending.delete(msg.id)) reject(new TierlineError('unavailable', `no reply within ${ms} ms`));
+        if (this.#pending.delete(msg.id)) fail('unavailable', `no reply within ${ms} ms`);
       }, ms);
       this.#pending.set(msg.id, p);
       if (this.#authenticated) this.#write(p);
     });
+  }
+
+  /** An error about one of this client's commands, which `retry` can send again. */
+  #refusal(code, message, msg) {
+    const error = new TierlineError(code, message);
+    sentBy.set(error, { client: this, msg });
+    return error;
   }
 
   /** join/accept: resolves once the snapshot is in, so the handle is ready when the app gets it. */
@@ -357,7 +393,8 @@ export class TierlineClient extends Emitter {
     const unavailable = new TierlineError('unavailable', reason);
     for (const p of this.#pending.values()) {
       clearTimeout(p.timer);
-      if (p.msg.type !== 'hello') p.reject(unavailable);
+      if (p.fail) p.fail('unavailable', reason);
+      else if (p.msg.type !== 'hello') p.reject(unavailable);
     }
     this.#pending.clear();
     for (const track of this.#sessions.values()) {
@@ -403,7 +440,7 @@ export class TierlineClient extends Emitter {
     if (!p) return;
     this.#pending.delete(msg.re);
     clearTimeout(p.timer);
-    if (msg.type === 'error') return p.reject(new TierlineError(msg.code, msg.message));
+    if (msg.type === 'error') return p.fail ? p.fail(msg.code, msg.message) : p.reject(new TierlineError(msg.code, msg.message));
     const { type, session } = p.msg;
     if (type === 'session.create' || type === 'request.open') {
       this.#track(msg.body.session);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket, { WebSocketServer } from 'ws';
-import { TierlineClient, backoffDelay, DEFAULT_OPTIONS } from '../tierline.js';
+import { TierlineClient, TierlineError, backoffDelay, DEFAULT_OPTIONS } from '../tierline.js';
 import { collect } from './helpers.js';
 
 /** A server whose `onCommand(command, send, socket, connectionNumber)` decides what happens; closed after `t`. */
@@ -131,6 +131,30 @@ test('join resolves after the snapshot, and a listener added right after it miss
   const events = collect(session);
   await events.until((e) => e.seq === 5, 'the events after the snapshot');
   assert.deepEqual(events.events.map((e) => e.seq), [4, 5]);
+});
+
+test('retry sends the refused command again with its id; an error not about one of its commands is refused', { timeout: 10_000 }, async (t) => {
+  const chats = [];
+  const server = await fakeServer(t, (command, send) => {
+    if (command.type === 'hello') return send(welcome(command));
+    chats.push(command);
+    if (chats.length === 1) send({ type: 'error', re: command.id, code: 'unavailable', message: 'recording is impaired' });
+    else send({ type: 'ack', re: command.id, seq: 2, body: {} });
+  });
+  const c = client(t, { url: server.url });
+  await c.connect();
+  const refused = await c.send('s-1', 'chat.send', { text: 'in doubt' }).catch((e) => e);
+  assert.equal(refused.code, 'unavailable');
+  assert.equal(refused.retryable, true);
+  const ack = await c.retry(refused);
+  assert.equal(ack.seq, 2);
+  assert.equal(chats.length, 2);
+  assert.equal(chats[1].id, chats[0].id, 'the same id, so the server applies it at most once');
+  assert.deepEqual(chats[1].body, chats[0].body);
+  const other = client(t, { url: server.url });
+  assert.throws(() => other.retry(refused), TypeError);
+  assert.throws(() => c.retry(new TierlineError('unavailable', 'made up')), TypeError);
+  assert.equal(new TierlineError('unavailable', 'made up').retryable, false);
 });
 
 test('backoff is full jitter under an exponential, capped ceiling', { timeout: 10_000 }, () => {

@@ -31,6 +31,11 @@ export async function technician(url: string, token: string): Promise<void> {
   } catch (err) {
     if (err instanceof TierlineError && err.code === 'forbidden') console.log('only the user grants');
   }
+  try {
+    await session.chat('Your certificate is renewed.');
+  } catch (err) {
+    if (err instanceof TierlineError && err.code === 'unavailable' && err.retryable) await client.retry(err);
+  }
   const requests = await client.queue('email');
   console.log(requests.map((r) => r.summary));
   await session.end('resolved', 'Renewed the VPN certificate');

@@ -56,7 +56,7 @@ public interface TierlineClient extends AutoCloseable {
      * answered with the reply it had, as long as that is among the participant's last 512 replies
      * in the session. A {@code session.create} or {@code request.open} has no session yet, and
      * neither a join's nor an open's ack is kept for a commit that failed in name only: those are
-     * decided afresh. Completes like the first send.
+     * decided afresh. Completes with the server's reply (a join's handle is then in {@link #session}).
      *
      * @throws IllegalArgumentException when {@code refused} is not about a command of this client
      *                                  ({@link TierlineException#retryable()})
