@@ -54,9 +54,10 @@ public interface TierlineClient extends AutoCloseable {
      * to {@code UNAVAILABLE} (recording impaired, the journal behind, no reply in time). The server
      * applies a command id once; a retry of one it applied, or whose commit failed in name only, is
      * answered with the reply it had, as long as that is among the participant's last 512 replies
-     * in the session. A {@code session.create} or {@code request.open} has no session yet, and
-     * neither a join's nor an open's ack is kept for a commit that failed in name only: those are
-     * decided afresh. Completes with the server's reply (a join's handle is then in {@link #session}).
+     * in the session. A {@code session.create} or {@code request.open} has no session yet: those
+     * are decided afresh. Completes with the server's reply; after a join's, the session's handle
+     * is in {@link #session}, and its snapshot follows. The exception keeps the command only in
+     * memory: one that was serialized is not retryable.
      *
      * @throws IllegalArgumentException when {@code refused} is not about a command of this client
      *                                  ({@link TierlineException#retryable()})

@@ -90,8 +90,11 @@ final class SessionRuntime {
      */
     private final List<Refused> refusedInDoubt = new ArrayList<>();
 
-    /** {@code first}: the first event it was decided with, which a commit that failed in name only stored as it was. */
-    private record Refused(String actor, String commandId, Event first) {}
+    /**
+     * {@code reply}: the ack's body as decided; {@code first}: the first event it was decided with,
+     * which a commit that failed in name only stored as it was.
+     */
+    private record Refused(String actor, Command command, ReplyBody reply, Event first) {}
     private final Map<String, RecentReplies> replies = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> timers = new HashMap<>();
     private final SessionLog log;
@@ -154,6 +157,10 @@ final class SessionRuntime {
             // a retry after a reconnect: answered again (now, or when the original completes), applied once
             if (earlier.length > 0) {
                 sendTo(connection.participantId(), connection, hub.wrap(earlier));
+                if (command.body() instanceof CommandBody.SessionJoin || command.body() instanceof CommandBody.SessionAccept) {
+                    // the snapshot and the replay went to the connection that asked first, which may be gone
+                    welcomeJoiner(connection, command.body() instanceof CommandBody.SessionJoin j ? j.resumeFrom() : null);
+                }
             }
             return;
         }
@@ -186,10 +193,10 @@ final class SessionRuntime {
                     welcomeJoiner(connection, command.body() instanceof CommandBody.SessionJoin j ? j.resumeFrom() : null);
                 }
             }, reason -> {
-                // only an ack with nothing of the moment in it can be given later; joins and opens
-                // carry keys, tokens and a welcome
-                if (impaired && accept.reply() instanceof ReplyBody.Done && !stamped.isEmpty()) {
-                    refusedInDoubt.add(new Refused(actor.id(), command.id(), stamped.get(0)));
+                // an open's ack carries a key issued now, and a refused open leaves no session to recover
+                if (impaired && !stamped.isEmpty() && (accept.reply() instanceof ReplyBody.Done
+                        || accept.reply() instanceof ReplyBody.InviteIssued || accept.reply() instanceof ReplyBody.Joined)) {
+                    refusedInDoubt.add(new Refused(actor.id(), command, accept.reply(), stamped.get(0)));
                 }
                 reply(connection, recent, ErrorReply.of(command.id(), ErrorCode.UNAVAILABLE, reason));
                 dropIfNeverOpened();
@@ -688,7 +695,8 @@ final class SessionRuntime {
     /**
      * The command refused unavailable whose first event is the one now delivered late was applied
      * after all: its retry, with the same id, is answered with the ack it would have had instead of
-     * being applied a second time. A command's events are committed together, so its first tells.
+     * being applied a second time (an invitation's token is registered now, a joiner is welcomed
+     * when its retry comes). A command's events are committed together, so its first tells.
      */
     private void answerRetriesWithAck(long seq, byte[] canonical) {
         for (var it = refusedInDoubt.iterator(); it.hasNext(); ) {
@@ -696,8 +704,10 @@ final class SessionRuntime {
             if (refused.first().seq() == seq
                     && java.util.Arrays.equals(hub.journal().prepare(List.of(refused.first())).get(0).canonical(), canonical)) {
                 it.remove();
-                replies.computeIfAbsent(refused.actor(), k -> new RecentReplies()).complete(refused.commandId(),
-                        hub.codec().encode(Reply.ack(refused.commandId(), seq, new ReplyBody.Done())));
+                String commandId = refused.command().id();
+                ReplyBody body = completeReply(refused.reply(), refused.command(), null);
+                replies.computeIfAbsent(refused.actor(), k -> new RecentReplies()).complete(commandId,
+                        hub.codec().encode(Reply.ack(commandId, seq, body)));
             }
         }
     }

@@ -213,8 +213,7 @@ class JournalFailureIT {
             owner.awaitMessage(m -> m.path("seq").asLong() == before + 1);
 
             owner.sendText(inDoubtCommand); // what a client does with unavailable: the same command, later
-            JsonNode retried = owner.awaitMessage(m -> id.equals(m.path("re").asText(null))
-                    && !m.path("type").asText().equals("error"));
+            JsonNode retried = secondReply(owner, id);
             assertThat(retried.path("type").asText()).as(retried.toString()).isEqualTo("ack");
             assertThat(retried.path("seq").asLong()).as("the seq it was recorded with").isEqualTo(before + 1);
 
@@ -227,6 +226,64 @@ class JournalFailureIT {
             List<String> chats = RecordingProbes.chatTexts(RecordingProbes.sealedTranscript(server, session));
             assertThat(chats).containsExactly("recorded one", "in doubt", "recorded after");
         }
+    }
+
+    /**
+     * An invitation and then a join whose commits failed in name only: once recording is ok, a
+     * retry of each gets the ack it would have had. The invitation's token, registered when its
+     * event is delivered late, lets the invitee in; the joiner is welcomed on its retry. Before,
+     * the retried invitation was a second one, and the retried join had no usable token.
+     */
+    @Test
+    void retriesOfAnInvitationAndAJoinWhoseCommitsFailedInNameOnlyGetTheirAcks() throws Exception {
+        start("strict");
+        try (RawClient owner = RawClient.connect(server.webSocketUri());
+             RawClient user = RawClient.connect(server.webSocketUri());
+             RawClient bob = RawClient.connect(server.webSocketUri())) {
+            String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-INVITE");
+
+            failAfterCommit.set(true);
+            String inviteId = owner.nextId();
+            String invite = RawClient.envelope(inviteId, "invite.create", session, Map.of("tier", "L2", "ttlSeconds", 60));
+            owner.sendText(invite);
+            assertThat(owner.awaitReply(inviteId).path("code").asText()).isEqualTo("unavailable");
+            owner.awaitMessage(m -> RecordingProbes.recordingStatus(m, "ok"));
+            JsonNode created = owner.awaitEvent("invite.created");
+            owner.sendText(invite);
+            JsonNode issued = secondReply(owner, inviteId);
+            assertThat(issued.path("type").asText()).as(issued.toString()).isEqualTo("ack");
+            assertThat(issued.path("seq").asLong()).isEqualTo(created.path("seq").asLong());
+            assertThat(issued.path("body").path("invite").asText()).isEqualTo(created.path("body").path("invite").asText());
+
+            WireSessions.assertAck(bob.hello(token("t-bob", Role.TECHNICIAN, Tier.L2)), "welcome");
+            failAfterCommit.set(true);
+            String joinId = bob.nextId();
+            String join = RawClient.envelope(joinId, "session.join", session,
+                    Map.of("invite", issued.path("body").path("token").asText()));
+            bob.sendText(join);
+            assertThat(bob.awaitReply(joinId).path("code").asText()).isEqualTo("unavailable");
+            JsonNode joined = owner.awaitMessage(m -> m.path("type").asText().equals("participant.joined")
+                    && m.path("body").path("participant").path("id").asText().equals("t-bob"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> owner.received().stream()
+                    .filter(m -> RecordingProbes.recordingStatus(m, "ok")).count() == 2);
+            bob.sendText(join);
+            JsonNode welcomed = secondReply(bob, joinId);
+            assertThat(welcomed.path("type").asText()).as(welcomed.toString()).isEqualTo("ack");
+            assertThat(welcomed.path("seq").asLong()).isEqualTo(joined.path("seq").asLong());
+            bob.awaitEvent("session.snapshot");
+            JsonNode chat = owner.command("chat.send", session, Map.of("text", "bob is in"));
+            bob.awaitMessage(m -> m.path("seq").asLong() == chat.path("seq").asLong());
+
+            WireSessions.assertAck(owner.command("session.end", session, Map.of("outcome", "resolved")), "ack");
+            assertThat(RecordingProbes.sealedTranscript(server, session)).as("one invitation")
+                    .filteredOn(line -> line.contains("\"invite.created\"")).hasSize(1);
+        }
+    }
+
+    /** The second reply {@code client} received to command {@code id}: the one to its retry. */
+    private static JsonNode secondReply(RawClient client, String id) {
+        return await().atMost(Duration.ofSeconds(10)).until(() -> client.received().stream()
+                .filter(m -> id.equals(m.path("re").asText(null))).toList(), replies -> replies.size() >= 2).get(1);
     }
 
     /**
