@@ -56,12 +56,13 @@ public final class BenchRunner implements Callable<Integer> {
     /** {@code p99Runs}: every fixed-rate run's p99 in µs, the reported one among them; empty for saturation. */
     /** {@code warmupSeconds}: the untimed load before the row: saturation before the saturation row, the fixed rate before the fixed-rate row. */
     /**
-     * {@code commits}, {@code durable}, {@code catchUps}: Tierline's journal commits, its commands'
-     * waits from hand-over to durable, and its writer's holds for SQLite's log to start over, during
-     * the reported fixed-rate run, from its /metrics; else null.
+     * {@code commits}, {@code syncs}, {@code durable}, {@code catchUps}: Tierline's journal commits,
+     * the database's commit calls within them, its commands' waits from hand-over to durable, and
+     * its writer's holds for SQLite's log to start over, during the reported fixed-rate run, from
+     * its /metrics; else null.
      */
     private record Row(String target, Workload.Phase phase, List<Long> p99Runs, double warmupSeconds,
-            CommitTimes.Figures commits, CommitTimes.Figures durable, CommitTimes.Holds catchUps,
+            CommitTimes.Figures commits, CommitTimes.Figures syncs, CommitTimes.Figures durable, CommitTimes.Holds catchUps,
             List<Double> jitShares, List<Host> hosts) {}
 
     @Override
@@ -114,7 +115,7 @@ public final class BenchRunner implements Callable<Integer> {
                 Measured saturation = measure(target.serverPid(), () -> workload.saturation(saturationSeconds));
                 System.out.printf(Locale.ROOT, "%s saturation: JIT compilers' share of the server's CPU %.1f %%; machine: %s%n",
                         target.name(), saturation.jitShare(), saturation.host());
-                rows.add(new Row(target.name(), saturation.phase(), List.of(), warmed, null, null, null,
+                rows.add(new Row(target.name(), saturation.phase(), List.of(), warmed, null, null, null, null,
                         List.of(saturation.jitShare()), List.of(saturation.host())));
                 double settled = 0;
                 if (warmupSeconds > 0) {
@@ -289,6 +290,7 @@ public final class BenchRunner implements Callable<Integer> {
         URI metrics = target instanceof TierlineTarget tierline ? tierline.metricsUri() : null;
         List<Workload.Phase> phases = new ArrayList<>();
         List<CommitTimes.Figures> commits = new ArrayList<>();
+        List<CommitTimes.Figures> syncs = new ArrayList<>();
         List<CommitTimes.Figures> waits = new ArrayList<>();
         List<CommitTimes.Holds> holds = new ArrayList<>();
         List<Double> jitShares = new ArrayList<>();
@@ -304,6 +306,8 @@ public final class BenchRunner implements Callable<Integer> {
                 String after = CommitTimes.scrape(metrics);
                 commits.add(CommitTimes.between(CommitTimes.read(before, CommitTimes.COMMIT),
                         CommitTimes.read(after, CommitTimes.COMMIT), phase.seconds()));
+                syncs.add(CommitTimes.between(CommitTimes.read(before, CommitTimes.SYNC),
+                        CommitTimes.read(after, CommitTimes.SYNC), phase.seconds()));
                 waits.add(CommitTimes.between(CommitTimes.read(before, CommitTimes.DURABLE),
                         CommitTimes.read(after, CommitTimes.DURABLE), phase.seconds()));
                 holds.add(CommitTimes.between(CommitTimes.totals(before, CommitTimes.CATCH_UP),
@@ -324,15 +328,18 @@ public final class BenchRunner implements Callable<Integer> {
                 lostOrReordered > 0 ? "; lost or reordered in some run: " + lostOrReordered : "");
         for (int i = 0; i < commits.size(); i++) {
             CommitTimes.Figures c = commits.get(i);
+            CommitTimes.Figures y = syncs.get(i);
             CommitTimes.Figures w = waits.get(i);
             CommitTimes.Holds h = holds.get(i);
-            System.out.printf(Locale.ROOT, "  journal commits: %,.0f/s, p99 <= %.0f us, p99.9 <= %.0f us, %.2f%% over 1 ms;"
+            System.out.printf(Locale.ROOT, "  journal commits: %,.0f/s, p99 <= %.0f us, p99.9 <= %.0f us, %.2f%% over 1 ms"
+                            + " (the commit call alone: p99 <= %.0f us, p99.9 <= %.0f us, %.2f%% over 1 ms);"
                             + " hand-over to durable: p99 <= %.0f us, p99.9 <= %.0f us; log catch-ups: %d, %.1f ms in all%n",
-                    c.perSecond(), c.p99Micros(), c.p999Micros(), c.over1msShare() * 100, w.p99Micros(), w.p999Micros(),
+                    c.perSecond(), c.p99Micros(), c.p999Micros(), c.over1msShare() * 100,
+                    y.p99Micros(), y.p999Micros(), y.over1msShare() * 100, w.p99Micros(), w.p999Micros(),
                     h.count(), h.totalMillis());
         }
         return new Row(target.name(), phases.get(median), p99s, settled, commits.isEmpty() ? null : commits.get(median),
-                waits.isEmpty() ? null : waits.get(median), holds.isEmpty() ? null : holds.get(median), jitShares, hosts);
+                syncs.isEmpty() ? null : syncs.get(median), waits.isEmpty() ? null : waits.get(median), holds.isEmpty() ? null : holds.get(median), jitShares, hosts);
     }
 
     /** The compilers' CPU as a percentage of the server's in {@code phase}, to one decimal; 0 where either is unknown. */
@@ -447,6 +454,7 @@ public final class BenchRunner implements Callable<Integer> {
             o.putPOJO("generatorCores", r.hosts().stream().map(Host::generatorCores).toList());
             if (r.commits() != null) {
                 o.putPOJO("journalCommits", r.commits());
+                o.putPOJO("journalCommitCalls", r.syncs());
                 o.putPOJO("journalDurable", r.durable());
                 o.putPOJO("journalLogCatchUps", r.catchUps());
             }

@@ -11,12 +11,15 @@ import java.util.TreeMap;
 /**
  * A timer of Tierline's own {@code /metrics} (a Micrometer percentile histogram) over one phase:
  * read before and after, the difference is how many the phase recorded and how long they took.
- * The bench reads two: {@code tierline_journal_commit_seconds}, each group commit's write and
- * sync, and {@code tierline_journal_durable_seconds}, each command's wait from hand-over to the
- * journal to durable, which in strict mode is part of every event's latency.
+ * The bench reads three: {@code tierline_journal_commit_seconds}, each group commit's write and
+ * sync; {@code tierline_journal_commit_sync_seconds}, the database's commit call within it (for
+ * SQLite, writing and syncing the log), which tells a stalling disk from a slow writer; and
+ * {@code tierline_journal_durable_seconds}, each command's wait from hand-over to the journal to
+ * durable, which in strict mode is part of every event's latency.
  */
 final class CommitTimes {
     static final String COMMIT = "tierline_journal_commit_seconds";
+    static final String SYNC = "tierline_journal_commit_sync_seconds";
     static final String DURABLE = "tierline_journal_durable_seconds";
     /** A plain timer (count and sum): the writer's holds for SQLite's log to start over. */
     static final String CATCH_UP = "tierline_journal_log_catchup_seconds";

@@ -70,6 +70,10 @@ public final class Observability implements AutoCloseable {
         Timer commit = Timer.builder("tierline.journal.commit")
                 .description("time to write and commit one journal batch")
                 .publishPercentileHistogram().register(registry);
+        Timer sync = Timer.builder("tierline.journal.commit.sync")
+                .description("the database's commit call alone, part of tierline.journal.commit: for SQLite, writing"
+                        + " and syncing its log, which is where a stalling disk shows")
+                .publishPercentileHistogram().register(registry);
         Timer durable = Timer.builder("tierline.journal.durable")
                 .description("time from a command's events being handed to the journal to their being durable"
                         + " (queue and commit: what a strict-mode event waits for)")
@@ -84,6 +88,11 @@ public final class Observability implements AutoCloseable {
                 batchSize.record(events.size());
                 commit.record(nanos, TimeUnit.NANOSECONDS);
                 events.forEach(figures::accept);
+            }
+
+            @Override
+            public void synced(long nanos) {
+                sync.record(nanos, TimeUnit.NANOSECONDS);
             }
 
             @Override

@@ -52,6 +52,13 @@ public final class Journal implements AutoCloseable {
         }
 
         /**
+         * The database's commit call of a batch took {@code nanos}: for SQLite, writing its log and
+         * syncing it. A disk whose syncs stall shows here, and every strict-mode event waits for it.
+         */
+        default void synced(long nanos) {
+        }
+
+        /**
          * One command's events are durable, {@code nanos} after they were handed over: the queue
          * they waited in and the commit they were in, which is what a strict-mode event waits for.
          */
@@ -454,7 +461,10 @@ public final class Journal implements AutoCloseable {
                     }
                 }
                 sealEnded(c, sideEffects, tentative, deliveries, entries);
+                long syncing = System.nanoTime();
                 c.commit();
+                long synced = System.nanoTime() - syncing;
+                tell(listener -> listener.synced(synced));
                 store.committed(entries, nextId);
                 nextId += entries.size();
                 if (deliveries != null) {

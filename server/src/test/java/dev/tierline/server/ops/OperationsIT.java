@@ -70,6 +70,9 @@ class OperationsIT {
         assertThat(metric("tierline_journal_batch_events_count", "")).isGreaterThan(0);
         assertThat(metric("tierline_journal_durable_seconds_count", "")).as("every batch holds a command or more")
                 .isGreaterThanOrEqualTo(metric("tierline_journal_batch_events_count", ""));
+        double syncs = metric("tierline_journal_commit_sync_seconds_count", "");
+        assertThat(syncs).as("one commit call a batch, counted before the batch").isPositive()
+                .isLessThanOrEqualTo(metric("tierline_journal_commit_seconds_count", ""));
         assertThat(metric("tierline_sessions", "state=\"active\"")).isZero();
         String scrape = scrape();
         assertThat(scrape).contains("jvm_memory_used_bytes", "netty_allocator_memory_used", "tierline_journal_commit_seconds",
