@@ -206,7 +206,7 @@ export class TierlineClient extends Emitter {
 
   /** Takes a waiting request; resolves with the session once its snapshot arrived. */
   accept(session) {
-    return this.#enter(session, 'session.accept', {});
+    return this.#enter(this.#message(session, 'session.accept', {}));
   }
 
   /**
@@ -214,7 +214,7 @@ export class TierlineClient extends Emitter {
    * the session. Resolves with the session once its snapshot arrived.
    */
   join(session, invite) {
-    return this.#enter(session, 'session.join', { invite, key: this.#opts.sessionKey });
+    return this.#enter(this.#message(session, 'session.join', { invite, key: this.#opts.sessionKey }));
   }
 
   /**
@@ -227,11 +227,7 @@ export class TierlineClient extends Emitter {
     const sent = error instanceof TierlineError ? sentBy.get(error) : undefined;
     if (!sent || sent.client !== this) throw new TypeError(`not about a command of this client: ${error?.message}`);
     if (this.#pending.has(sent.msg.id)) return Promise.reject(new Error(`command ${sent.msg.id} is being sent already`));
-    if (sent.msg.type === 'session.join' || sent.msg.type === 'session.accept') {
-      return new Promise((resolve, reject) => {
-        this.#submitMessage(sent.msg, { ready: { resolve, reject } }).catch(reject);
-      });
-    }
+    if (sent.msg.type === 'session.join' || sent.msg.type === 'session.accept') return this.#enter(sent.msg);
     return this.#submitMessage(sent.msg);
   }
 
@@ -257,8 +253,12 @@ export class TierlineClient extends Emitter {
     return this.#idPrefix + ++this.#nextId;
   }
 
-  #submit(session, type, body, extra = {}) {
-    return this.#submitMessage({ v: 1, id: this.#id(), type, ...(session ? { session } : {}), body }, extra);
+  #message(session, type, body) {
+    return { v: 1, id: this.#id(), type, ...(session ? { session } : {}), body };
+  }
+
+  #submit(session, type, body) {
+    return this.#submitMessage(this.#message(session, type, body));
   }
 
   #submitMessage(msg, extra = {}) {
@@ -286,11 +286,12 @@ export class TierlineClient extends Emitter {
   }
 
   /** join/accept: resolves once the snapshot is in, so the handle is ready when the app gets it. */
-  #enter(session, type, body) {
+  #enter(msg) {
     return new Promise((resolve, reject) => {
-      this.#submit(session, type, body, { ready: { resolve, reject } }).catch(reject);
+      this.#submitMessage(msg, { ready: { resolve, reject } }).catch(reject);
     });
   }
+
 
   #write(p) {
     try {
@@ -324,7 +325,7 @@ export class TierlineClient extends Emitter {
     const { token, sessionKey, name } = this.#opts;
     const body = token ? { token } : { key: sessionKey, name };
     const p = {
-      msg: { v: 1, id: this.#id(), type: 'hello', body },
+      msg: this.#message(null, 'hello', body),
       resolve: (reply) => this.#welcomed(reply),
       reject: (err) => {
         if (err.code === 'unauthenticated') this.#finish(err.message, err); // same credentials fail again
@@ -344,7 +345,7 @@ export class TierlineClient extends Emitter {
     for (const track of this.#sessions.values()) {
       track.resuming = true;
       const p = {
-        msg: { v: 1, id: this.#id(), type: 'session.join', session: track.id, body: { resumeFrom: track.lastSeq } },
+        msg: this.#message(track.id, 'session.join', { resumeFrom: track.lastSeq }),
         resume: true,
         resolve() {},
         // Refused: the session ended, or we stayed away past the grace period. A lost connection

@@ -159,7 +159,7 @@ final class SessionRuntime {
                 sendTo(connection.participantId(), connection, hub.wrap(earlier));
                 if (command.body() instanceof CommandBody.SessionJoin || command.body() instanceof CommandBody.SessionAccept) {
                     // the snapshot and the replay went to the connection that asked first, which may be gone
-                    welcomeJoiner(connection, command.body() instanceof CommandBody.SessionJoin j ? j.resumeFrom() : null);
+                    welcomeJoiner(connection, resumeFrom(command));
                 }
             }
             return;
@@ -190,7 +190,7 @@ final class SessionRuntime {
                 ReplyBody body = completeReply(accept.reply(), command, suggestions);
                 reply(connection, recent, Reply.ack(command.id(), stamped.isEmpty() ? null : stamped.get(0).seq(), body));
                 if (body instanceof ReplyBody.Joined || body instanceof ReplyBody.SessionOpened) {
-                    welcomeJoiner(connection, command.body() instanceof CommandBody.SessionJoin j ? j.resumeFrom() : null);
+                    welcomeJoiner(connection, resumeFrom(command));
                 }
             }, reason -> {
                 // an open's ack carries a key issued now, and a refused open leaves no session to recover
@@ -202,6 +202,11 @@ final class SessionRuntime {
                 dropIfNeverOpened();
             });
         }
+    }
+
+    /** Where a join asks its replay to start; {@code null} for a first join or an accept. */
+    private static Long resumeFrom(Command command) {
+        return command.body() instanceof CommandBody.SessionJoin join ? join.resumeFrom() : null;
     }
 
     /** Resolves what the relay knows and the core must not: whose invitation a secret is. */
@@ -667,8 +672,7 @@ final class SessionRuntime {
     private boolean takeInDoubt(List<JournalStore.Entry> stored) {
         for (JournalStore.Entry entry : stored) {
             if (!unrecorded.isEmpty() && unrecorded.get(0).seq() == entry.seq()) {
-                byte[] sent = hub.journal().prepare(List.of(unrecorded.get(0))).get(0).canonical();
-                if (!java.util.Arrays.equals(sent, EntryCodec.canonical(entry))) {
+                if (!storedAs(unrecorded.get(0), EntryCodec.canonical(entry))) {
                     String why = "the transcript holds another event under seq " + entry.seq()
                             + " than the one delivered with it; recording stays impaired";
                     logger.error("session={}: {}", id, why);
@@ -701,8 +705,7 @@ final class SessionRuntime {
     private void answerRetriesWithAck(long seq, byte[] canonical) {
         for (var it = refusedInDoubt.iterator(); it.hasNext(); ) {
             Refused refused = it.next();
-            if (refused.first().seq() == seq
-                    && java.util.Arrays.equals(hub.journal().prepare(List.of(refused.first())).get(0).canonical(), canonical)) {
+            if (refused.first().seq() == seq && storedAs(refused.first(), canonical)) {
                 it.remove();
                 String commandId = refused.command().id();
                 ReplyBody body = completeReply(refused.reply(), refused.command(), null);
@@ -710,6 +713,11 @@ final class SessionRuntime {
                         hub.codec().encode(Reply.ack(commandId, seq, body)));
             }
         }
+    }
+
+    /** Whether {@code canonical}, an entry's bytes as stored, is {@code event}: the same seq could hold another. */
+    private boolean storedAs(Event event, byte[] canonical) {
+        return java.util.Arrays.equals(hub.journal().prepare(List.of(event)).get(0).canonical(), canonical);
     }
 
     /** Async mode: what was delivered but not recorded is recorded, in order, before the session takes commands again. */

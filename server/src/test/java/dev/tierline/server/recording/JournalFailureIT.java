@@ -200,20 +200,14 @@ class JournalFailureIT {
             String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-DOUBT");
             long before = owner.command("chat.send", session, Map.of("text", "recorded one")).path("seq").asLong();
 
-            failAfterCommit.set(true);
-            String id = owner.nextId();
-            String inDoubtCommand = RawClient.envelope(id, "chat.send", session, Map.of("text", "in doubt"));
-            owner.sendText(inDoubtCommand);
-            JsonNode inDoubt = owner.awaitReply(id);
-            assertThat(inDoubt.path("code").asText()).as(inDoubt.toString()).isEqualTo("unavailable");
+            InDoubtCommand inDoubt = sendInDoubt(owner, "chat.send", session, Map.of("text", "in doubt"));
             user.awaitMessage(m -> RecordingProbes.recordingStatus(m, "ok"));
             JsonNode delivered = user.awaitMessage(m -> m.path("type").asText().equals("chat.message")
                     && m.toString().contains("in doubt"));
             assertThat(delivered.path("seq").asLong()).isEqualTo(before + 1);
             owner.awaitMessage(m -> m.path("seq").asLong() == before + 1);
 
-            owner.sendText(inDoubtCommand); // what a client does with unavailable: the same command, later
-            JsonNode retried = secondReply(owner, id);
+            JsonNode retried = inDoubt.retry(); // what a client does with unavailable: the same command, later
             assertThat(retried.path("type").asText()).as(retried.toString()).isEqualTo("ack");
             assertThat(retried.path("seq").asLong()).as("the seq it was recorded with").isEqualTo(before + 1);
 
@@ -242,32 +236,22 @@ class JournalFailureIT {
              RawClient bob = RawClient.connect(server.webSocketUri())) {
             String session = WireSessions.openWithUser(owner, token("t-ann", Role.TECHNICIAN, Tier.L1), user, "T-INVITE");
 
-            failAfterCommit.set(true);
-            String inviteId = owner.nextId();
-            String invite = RawClient.envelope(inviteId, "invite.create", session, Map.of("tier", "L2", "ttlSeconds", 60));
-            owner.sendText(invite);
-            assertThat(owner.awaitReply(inviteId).path("code").asText()).isEqualTo("unavailable");
+            InDoubtCommand invite = sendInDoubt(owner, "invite.create", session, Map.of("tier", "L2", "ttlSeconds", 60));
             owner.awaitMessage(m -> RecordingProbes.recordingStatus(m, "ok"));
             JsonNode created = owner.awaitEvent("invite.created");
-            owner.sendText(invite);
-            JsonNode issued = secondReply(owner, inviteId);
+            JsonNode issued = invite.retry();
             assertThat(issued.path("type").asText()).as(issued.toString()).isEqualTo("ack");
             assertThat(issued.path("seq").asLong()).isEqualTo(created.path("seq").asLong());
             assertThat(issued.path("body").path("invite").asText()).isEqualTo(created.path("body").path("invite").asText());
 
             WireSessions.assertAck(bob.hello(token("t-bob", Role.TECHNICIAN, Tier.L2)), "welcome");
-            failAfterCommit.set(true);
-            String joinId = bob.nextId();
-            String join = RawClient.envelope(joinId, "session.join", session,
+            InDoubtCommand join = sendInDoubt(bob, "session.join", session,
                     Map.of("invite", issued.path("body").path("token").asText()));
-            bob.sendText(join);
-            assertThat(bob.awaitReply(joinId).path("code").asText()).isEqualTo("unavailable");
             JsonNode joined = owner.awaitMessage(m -> m.path("type").asText().equals("participant.joined")
                     && m.path("body").path("participant").path("id").asText().equals("t-bob"));
             await().atMost(Duration.ofSeconds(10)).until(() -> owner.received().stream()
                     .filter(m -> RecordingProbes.recordingStatus(m, "ok")).count() == 2);
-            bob.sendText(join);
-            JsonNode welcomed = secondReply(bob, joinId);
+            JsonNode welcomed = join.retry();
             assertThat(welcomed.path("type").asText()).as(welcomed.toString()).isEqualTo("ack");
             assertThat(welcomed.path("seq").asLong()).isEqualTo(joined.path("seq").asLong());
             bob.awaitEvent("session.snapshot");
@@ -280,10 +264,25 @@ class JournalFailureIT {
         }
     }
 
-    /** The second reply {@code client} received to command {@code id}: the one to its retry. */
-    private static JsonNode secondReply(RawClient client, String id) {
-        return await().atMost(Duration.ofSeconds(10)).until(() -> client.received().stream()
-                .filter(m -> id.equals(m.path("re").asText(null))).toList(), replies -> replies.size() >= 2).get(1);
+    /** Sends a command whose commit fails in name only, and checks it is answered unavailable. */
+    private InDoubtCommand sendInDoubt(RawClient client, String type, String session, Object body) {
+        failAfterCommit.set(true);
+        String id = client.nextId();
+        InDoubtCommand command = new InDoubtCommand(client, id, RawClient.envelope(id, type, session, body));
+        client.sendText(command.envelope());
+        JsonNode refused = client.awaitReply(id);
+        assertThat(refused.path("code").asText()).as(refused.toString()).isEqualTo("unavailable");
+        return command;
+    }
+
+    /** A command answered unavailable, as sent, to send again. */
+    private record InDoubtCommand(RawClient client, String id, String envelope) {
+        /** Sends it again, with its id; answers the reply to that retry (the second reply to the id). */
+        JsonNode retry() {
+            client.sendText(envelope);
+            return await().atMost(Duration.ofSeconds(10)).until(() -> client.received().stream()
+                    .filter(m -> id.equals(m.path("re").asText(null))).toList(), replies -> replies.size() >= 2).get(1);
+        }
     }
 
     /**
